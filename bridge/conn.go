@@ -1,0 +1,327 @@
+package bridge
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"golang.org/x/time/rate"
+
+	"github.com/wordwalls/wordwalls/bus"
+	"github.com/wordwalls/wordwalls/schemas"
+)
+
+// conn is one client connection. Its reader runs in the HTTP handler's
+// goroutine and its writer in one of its own; everything else reaches the
+// client through the out queue.
+type conn struct {
+	b      *Bridge
+	ws     *websocket.Conn
+	id     string
+	table  string
+	claims schemas.JoinClaims
+	log    *slog.Logger
+	out    chan []byte
+	done   chan struct{}
+
+	mu        sync.Mutex
+	syncing   bool    // catching up: live events wait in backlog
+	backlog   []event // live events that came while catching up
+	last      uint64  // newest table event queued
+	closed    bool
+	closeCode int
+	closeText string
+}
+
+func (b *Bridge) newConn(ws *websocket.Conn, table string, claims schemas.JoinClaims) *conn {
+	id := b.node + "-" + strconv.FormatUint(b.nextConn.Add(1), 36)
+	return &conn{
+		b:       b,
+		ws:      ws,
+		id:      id,
+		table:   table,
+		claims:  claims,
+		log:     b.log.With(slog.String(logConn, id), slog.String(logTable, table), slog.String(logUser, claims.UserID)),
+		out:     make(chan []byte, b.cfg.SendQueue),
+		done:    make(chan struct{}),
+		syncing: true,
+	}
+}
+
+// enqueue hands a message to the writer; a client too slow to keep up is
+// cut off rather than slowing the table.
+func (c *conn) enqueue(data []byte) {
+	select {
+	case c.out <- data:
+	default:
+		c.kill(CloseTooSlow, "too slow reading")
+	}
+}
+
+// deliver queues a live table event, in order and once.
+func (c *conn) deliver(seq uint64, data []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.syncing {
+		c.backlog = append(c.backlog, event{seq: seq, data: data})
+		return
+	}
+	if seq > c.last {
+		c.last = seq
+		c.enqueue(data)
+	}
+}
+
+// kill closes the connection with a code; the first call wins.
+func (c *conn) kill(code int, text string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return
+	}
+	c.closed, c.closeCode, c.closeText = true, code, text
+	close(c.done)
+}
+
+func (c *conn) sender() *schemas.Sender {
+	return &schemas.Sender{UserID: c.claims.UserID, Name: c.claims.Name, Role: c.claims.Role, Conn: c.id}
+}
+
+func (c *conn) send(v any) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		c.log.Error("encode message", slog.Any(logErr, err))
+		return
+	}
+	c.enqueue(data)
+}
+
+// serve runs the connection until either side closes it.
+func (c *conn) serve(ctx context.Context, since uint64) {
+	b := c.b
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	go c.write()
+
+	r, err := b.hub.join(c)
+	if err != nil {
+		c.log.Error("subscribe", slog.Any(logErr, err))
+		c.kill(websocket.CloseInternalServerErr, "bus unavailable")
+		c.drain()
+		return
+	}
+	defer b.hub.leave(c, r)
+
+	me := schemas.Player{ID: c.claims.UserID, Name: c.claims.Name, Role: c.claims.Role, Present: true}
+	c.send(schemas.Event{Type: schemas.EvWelcome, TS: b.cfg.Now().UnixMilli(), Me: &me})
+	if err := c.catchUp(ctx, r, since); err != nil {
+		c.log.Warn("catch up", slog.Any(logErr, err))
+		c.kill(websocket.CloseInternalServerErr, "cannot read table history")
+		c.drain()
+		return
+	}
+
+	join := schemas.Input{Type: schemas.InJoin, Table: c.table, From: c.sender()}
+	if err := b.publish(ctx, join, c.table+":join:"+c.id); err != nil {
+		c.log.Warn("publish join", slog.Any(logErr, err))
+		c.kill(websocket.CloseInternalServerErr, "bus unavailable")
+		c.drain()
+		return
+	}
+	defer func() {
+		leave := schemas.Input{Type: schemas.InLeave, Table: c.table, From: c.sender()}
+		if err := b.publish(ctx, leave, c.table+":leave:"+c.id); err != nil {
+			c.log.Warn("publish leave", slog.Any(logErr, err))
+		}
+	}()
+
+	c.read(ctx)
+}
+
+// catchUp sends what the client missed: the events after since if they can
+// all be had, else a snapshot and the events after it. Live events that
+// arrive meanwhile wait and follow in order.
+func (c *conn) catchUp(ctx context.Context, r *room, since uint64) error {
+	var evs []event
+	ok := false
+	if since > 0 {
+		if evs, ok = c.events(ctx, r, since); !ok {
+			evs = nil
+		}
+	}
+	if !ok {
+		view, found, err := c.b.view(ctx, c.table)
+		if err != nil {
+			return err
+		}
+		if found {
+			c.send(schemas.Event{Type: schemas.EvSnapshot, Table: &view})
+			c.mu.Lock()
+			c.last = max(c.last, view.Seq)
+			c.mu.Unlock()
+		}
+		// Without a snapshot, a young table's whole history will do.
+		if evs, ok = c.events(ctx, r, view.Seq); !ok {
+			return fmt.Errorf("events after %d are gone", view.Seq)
+		}
+	}
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, e := range append(evs, c.backlog...) {
+		if e.seq > c.last {
+			c.last = e.seq
+			c.enqueue(e.data)
+		}
+	}
+	c.backlog, c.syncing = nil, false
+	return nil
+}
+
+// events returns every event after seq, from the room's recent events or
+// else from the stream; false if some of them are gone.
+func (c *conn) events(ctx context.Context, r *room, seq uint64) ([]event, bool) {
+	if evs, ok := r.since(seq); ok {
+		return evs, true
+	}
+	all, err := c.b.history(ctx, c.table)
+	if err != nil {
+		c.log.Warn("read history", slog.Any(logErr, err))
+		return nil, false
+	}
+	r.fill(all)
+	if len(all) == 0 {
+		return nil, seq == 0
+	}
+	if all[0].seq > seq+1 {
+		return nil, false
+	}
+	i := 0
+	for i < len(all) && all[i].seq <= seq {
+		i++
+	}
+	return all[i:], true
+}
+
+// read handles client frames until the connection ends.
+func (c *conn) read(ctx context.Context) {
+	b := c.b
+	c.ws.SetReadLimit(int64(b.cfg.MaxFrame))
+	c.ws.SetReadDeadline(time.Now().Add(b.cfg.PongWait))
+	c.ws.SetPongHandler(func(string) error {
+		return c.ws.SetReadDeadline(time.Now().Add(b.cfg.PongWait))
+	})
+	limit := rate.NewLimiter(rate.Limit(b.cfg.CommandRate), b.cfg.CommandBurst)
+	refusals := 0
+	for {
+		kind, data, err := c.ws.ReadMessage()
+		if err != nil {
+			if errors.Is(err, websocket.ErrReadLimit) {
+				c.kill(websocket.CloseMessageTooBig, "frame too big")
+			}
+			c.kill(websocket.CloseNormalClosure, "")
+			return
+		}
+		c.ws.SetReadDeadline(time.Now().Add(b.cfg.PongWait))
+		if kind != websocket.TextMessage {
+			c.refuse("", ErrBadRequest, "send commands as JSON text frames")
+			continue
+		}
+		if !limit.Allow() {
+			refusals++
+			if refusals >= b.cfg.MaxRefusals {
+				c.kill(CloseFlood, "too many commands")
+				return
+			}
+			c.refuse(commandID(data), ErrRateLimited, "too many commands; resend later")
+			continue
+		}
+		refusals = 0
+		c.command(ctx, data)
+	}
+}
+
+// command publishes one client command and acknowledges it once durable.
+func (c *conn) command(ctx context.Context, data []byte) {
+	cmd, err := schemas.DecodeCommand(data)
+	if err != nil {
+		c.refuse(commandID(data), ErrBadRequest, err.Error())
+		return
+	}
+	in := schemas.Input{Type: schemas.InCommand, Table: c.table, From: c.sender(), Command: &cmd}
+	if err := c.b.publish(ctx, in, bus.InputMsgID(c.table, c.claims.UserID, cmd.ID)); err != nil {
+		c.log.Warn("publish command", slog.Any(logErr, err))
+		c.refuse(cmd.ID, ErrUnavailable, "the table is unreachable; resend with the same id")
+		return
+	}
+	c.send(schemas.Event{Type: schemas.EvAck, Re: cmd.ID})
+}
+
+func (c *conn) refuse(id, code, msg string) {
+	c.send(schemas.Event{Type: schemas.EvError, Re: id, Code: code, Message: msg})
+}
+
+// commandID digs the id out of a frame DecodeCommand refused, so that the
+// error can name the command it answers.
+func commandID(data []byte) string {
+	var v struct {
+		ID string `json:"id"`
+	}
+	if json.Unmarshal(data, &v) != nil || !schemas.ValidCommandID(v.ID) {
+		return ""
+	}
+	return v.ID
+}
+
+// write sends queued messages and pings until the connection is killed,
+// then sends the close frame.
+func (c *conn) write() {
+	b := c.b
+	ping := time.NewTicker(b.cfg.PingInterval)
+	defer ping.Stop()
+	defer c.ws.Close()
+	for {
+		select {
+		case data := <-c.out:
+			c.ws.SetWriteDeadline(time.Now().Add(b.cfg.WriteTimeout))
+			if err := c.ws.WriteMessage(websocket.TextMessage, data); err != nil {
+				c.kill(websocket.CloseAbnormalClosure, "")
+				return
+			}
+		case <-ping.C:
+			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(b.cfg.WriteTimeout)); err != nil {
+				c.kill(websocket.CloseAbnormalClosure, "")
+				return
+			}
+		case <-c.done:
+			c.mu.Lock()
+			code, text := c.closeCode, c.closeText
+			c.mu.Unlock()
+			if code != websocket.CloseAbnormalClosure {
+				msg := websocket.FormatCloseMessage(code, text)
+				c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
+			}
+			if code != websocket.CloseNormalClosure {
+				c.log.Debug("closed", slog.Int(logCode, code), slog.String("reason", text))
+			}
+			return
+		}
+	}
+}
+
+// drain waits for the writer after a kill during set-up.
+func (c *conn) drain() {
+	<-c.done
+	c.ws.SetReadDeadline(time.Now().Add(time.Second))
+	for {
+		if _, _, err := c.ws.ReadMessage(); err != nil {
+			return
+		}
+	}
+}

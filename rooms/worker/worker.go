@@ -1,0 +1,510 @@
+// Package worker runs tables: it consumes the input stream, applies the
+// rules of package rooms, publishes what follows, asks the app back end for
+// questions, schedules timers through the input stream and snapshots each
+// table to JetStream KV.
+package worker
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/wordwalls/wordwalls/bus"
+	"github.com/wordwalls/wordwalls/rooms"
+	"github.com/wordwalls/wordwalls/schemas"
+)
+
+// Backend gives a round its questions. In production it is the Django app
+// over HTTP; the one-machine default uses the built-in back end.
+type Backend interface {
+	Questions(ctx context.Context, req schemas.QuestionsRequest) (schemas.Questions, error)
+}
+
+// Config configures a Worker. Zero values say what they default to.
+type Config struct {
+	Conn    *nats.Conn // required
+	Backend Backend    // required
+	Logger  *slog.Logger
+
+	// Name keys this worker's checkpoint; default "rooms".
+	Name string
+	// SnapshotAfter is how long a table may go unsaved after a change;
+	// default 1 s. Longer saves work, shorter shortens recovery.
+	SnapshotAfter time.Duration
+	// FetchAttempts is how many times a round's questions are asked for
+	// before the round is cancelled; default 5.
+	FetchAttempts int
+	// FetchTimeout bounds one ask; default 10 s.
+	FetchTimeout time.Duration
+}
+
+// Worker is the single writer of the tables whose inputs it consumes.
+type Worker struct {
+	cfg Config
+	log *slog.Logger
+	js  jetstream.JetStream
+
+	tables   jetstream.KeyValue
+	workers  jetstream.KeyValue
+	failed   atomic.Bool // a publish failed: start again from the checkpoint
+	applied  atomic.Uint64
+	lastSeen uint64 // last input sequence handled
+}
+
+// New checks the configuration and opens the buckets the worker needs.
+// bus.Setup must have run.
+func New(ctx context.Context, cfg Config) (*Worker, error) {
+	if cfg.Conn == nil || cfg.Backend == nil {
+		return nil, errors.New("worker needs a nats connection and a back end")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Name == "" {
+		cfg.Name = "rooms"
+	}
+	if cfg.SnapshotAfter <= 0 {
+		cfg.SnapshotAfter = time.Second
+	}
+	if cfg.FetchAttempts <= 0 {
+		cfg.FetchAttempts = 5
+	}
+	if cfg.FetchTimeout <= 0 {
+		cfg.FetchTimeout = 10 * time.Second
+	}
+	w := &Worker{cfg: cfg, log: cfg.Logger.With(slog.String(logWorker, cfg.Name))}
+	js, err := jetstream.New(cfg.Conn,
+		jetstream.WithPublishAsyncMaxPending(4096),
+		jetstream.WithPublishAsyncErrHandler(func(_ jetstream.JetStream, m *nats.Msg, err error) {
+			w.log.Error("publish failed", slog.String(logSubject, m.Subject), slog.Any(logErr, err))
+			w.failed.Store(true)
+		}))
+	if err != nil {
+		return nil, fmt.Errorf("jetstream: %w", err)
+	}
+	w.js = js
+	if w.tables, err = js.KeyValue(ctx, bus.TableBucket); err != nil {
+		return nil, fmt.Errorf("open bucket %s: %w", bus.TableBucket, err)
+	}
+	if w.workers, err = js.KeyValue(ctx, bus.WorkerBucket); err != nil {
+		return nil, fmt.Errorf("open bucket %s: %w", bus.WorkerBucket, err)
+	}
+	return w, nil
+}
+
+// Log keys.
+const (
+	logWorker  = "worker"
+	logTable   = "table"
+	logSubject = "subject"
+	logSeq     = "seq"
+	logErr     = "err"
+	logRound   = "round"
+)
+
+// Applied is how many inputs the worker has applied since it started.
+func (w *Worker) Applied() uint64 { return w.applied.Load() }
+
+// Run consumes inputs until ctx ends, then saves every table and its
+// checkpoint. After a failed publish it starts again from the checkpoint.
+func (w *Worker) Run(ctx context.Context) error {
+	for {
+		err := w.runOnce(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		w.log.Warn("restarting from checkpoint", slog.Any(logErr, err))
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
+type input struct {
+	msg  jetstream.Msg
+	meta *jetstream.MsgMetadata
+}
+
+// session is one pass over the input stream from a checkpoint; it lives in
+// one goroutine.
+type session struct {
+	w      *Worker
+	tables map[string]*table
+	dirty  []*table // in the order they became dirty
+	// pending is the checkpoint to write once the snapshots saved with it
+	// are acknowledged.
+	pending uint64
+	saved   uint64
+}
+
+type table struct {
+	*rooms.Table
+	inputSeq     uint64 // last input applied
+	published    uint64 // highest event sequence known to be in the stream
+	firstUnsaved uint64 // first input applied since the last snapshot; 0 if clean
+	dirtySince   time.Time
+}
+
+func (w *Worker) checkpointKey() string { return "checkpoint." + w.cfg.Name }
+
+func (w *Worker) loadCheckpoint(ctx context.Context) (uint64, error) {
+	e, err := w.workers.Get(ctx, w.checkpointKey())
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read checkpoint: %w", err)
+	}
+	seq, err := strconv.ParseUint(string(e.Value()), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("parse checkpoint %q: %w", e.Value(), err)
+	}
+	return seq, nil
+}
+
+func (w *Worker) runOnce(ctx context.Context) error {
+	w.failed.Store(false)
+	from, err := w.loadCheckpoint(ctx)
+	if err != nil {
+		return err
+	}
+	cfg := jetstream.OrderedConsumerConfig{FilterSubjects: []string{bus.AllInputs}}
+	if from > 0 {
+		cfg.DeliverPolicy = jetstream.DeliverByStartSequencePolicy
+		cfg.OptStartSeq = from + 1
+	}
+	cons, err := w.js.OrderedConsumer(ctx, bus.InputStream, cfg)
+	if err != nil {
+		return fmt.Errorf("input consumer: %w", err)
+	}
+	iter, err := cons.Messages(jetstream.PullMaxMessages(512))
+	if err != nil {
+		return fmt.Errorf("input messages: %w", err)
+	}
+	defer iter.Stop()
+
+	inputs := make(chan input, 512)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(inputs)
+		for {
+			m, err := iter.Next()
+			if err != nil {
+				return
+			}
+			meta, err := m.Metadata()
+			if err != nil {
+				w.log.Error("input without metadata", slog.String(logSubject, m.Subject()), slog.Any(logErr, err))
+				continue
+			}
+			select {
+			case inputs <- input{msg: m, meta: meta}:
+			case <-stop:
+				return
+			}
+		}
+	}()
+
+	w.log.Info("consuming inputs", slog.Uint64("from", from+1))
+	s := &session{w: w, tables: map[string]*table{}, saved: from, pending: from}
+	w.lastSeen = from
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return s.flush(context.Background(), true)
+		case in, ok := <-inputs:
+			if !ok {
+				return errors.New("input consumer stopped")
+			}
+			s.handle(ctx, in)
+		case <-tick.C:
+			if w.failed.Load() {
+				return errors.New("a publish failed")
+			}
+			if err := s.flush(ctx, false); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// handle applies one input to its table and publishes what follows.
+func (s *session) handle(ctx context.Context, in input) {
+	w := s.w
+	seq := in.meta.Sequence.Stream
+	w.lastSeen = seq
+	name, err := bus.TableOfInput(in.msg.Subject())
+	if err != nil {
+		w.log.Warn("skipping input", slog.Uint64(logSeq, seq), slog.Any(logErr, err))
+		return
+	}
+	t, err := s.table(ctx, name)
+	if err != nil {
+		// The snapshot cannot be read: stop so nothing is applied to a
+		// wrong state; Run starts again from the checkpoint.
+		w.log.Error("load table", slog.String(logTable, name), slog.Any(logErr, err))
+		w.failed.Store(true)
+		return
+	}
+	if seq <= t.inputSeq {
+		return
+	}
+	var msg schemas.Input
+	if err := json.Unmarshal(in.msg.Data(), &msg); err != nil || msg.Table != name {
+		w.log.Warn("skipping malformed input", slog.String(logTable, name), slog.Uint64(logSeq, seq), slog.Any(logErr, err))
+		t.inputSeq = seq
+		s.markDirty(t, seq)
+		return
+	}
+
+	res := t.Apply(msg, in.meta.Timestamp.UnixMilli())
+	t.inputSeq = seq
+	s.markDirty(t, seq)
+	w.applied.Add(1)
+	s.publish(ctx, t, res)
+}
+
+func (s *session) markDirty(t *table, seq uint64) {
+	if t.firstUnsaved == 0 {
+		t.firstUnsaved = seq
+		t.dirtySince = time.Now()
+		s.dirty = append(s.dirty, t)
+	}
+}
+
+// table returns a table's state, from memory or from its snapshot.
+func (s *session) table(ctx context.Context, name string) (*table, error) {
+	if t, ok := s.tables[name]; ok {
+		return t, nil
+	}
+	w := s.w
+	t := &table{Table: rooms.New(name)}
+	e, err := w.tables.Get(ctx, name)
+	switch {
+	case errors.Is(err, jetstream.ErrKeyNotFound):
+	case err != nil:
+		return nil, fmt.Errorf("read snapshot: %w", err)
+	default:
+		var snap rooms.Snapshot
+		if err := json.Unmarshal(e.Value(), &snap); err != nil || snap.Table == nil {
+			return nil, fmt.Errorf("decode snapshot: %w", err)
+		}
+		t.Table, t.inputSeq = snap.Table, snap.InputSeq
+	}
+	if t.published, err = w.lastPublished(ctx, name); err != nil {
+		return nil, err
+	}
+	s.tables[name] = t
+
+	// Effects of the last inputs before a crash may be missing: ask again.
+	// Timers and questions are idempotent under the rules.
+	s.resume(ctx, t)
+	return t, nil
+}
+
+// lastPublished reads the sequence of the newest event of a table in the
+// event stream, so that inputs re-applied after a crash do not publish
+// their events twice.
+func (w *Worker) lastPublished(ctx context.Context, name string) (uint64, error) {
+	st, err := w.js.Stream(ctx, bus.EventStream)
+	if err != nil {
+		return 0, fmt.Errorf("event stream: %w", err)
+	}
+	m, err := st.GetLastMsgForSubject(ctx, bus.EventSubject(name))
+	if errors.Is(err, jetstream.ErrMsgNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("last event of %s: %w", name, err)
+	}
+	seq, err := strconv.ParseUint(m.Header.Get(bus.HeaderSeq), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("last event of %s: bad %s header: %w", name, bus.HeaderSeq, err)
+	}
+	return seq, nil
+}
+
+func (s *session) resume(ctx context.Context, t *table) {
+	switch t.Phase {
+	case schemas.PhaseCountdown:
+		s.schedule(t, rooms.Timer{Name: schemas.TimerGo, Round: t.Round, At: t.StartsAt})
+		if t.Questions == nil {
+			s.fetch(ctx, t.ID, rooms.Fetch{Round: t.Round, Count: t.Settings.QuestionsPerRound})
+		}
+	case schemas.PhaseRunning:
+		s.schedule(t, rooms.Timer{Name: schemas.TimerDeadline, Round: t.Round, At: t.Deadline})
+	}
+}
+
+// publish sends everything a Result asks for. Events go out with their
+// sequence as message id, so a re-applied input cannot store one twice.
+func (s *session) publish(ctx context.Context, t *table, res rooms.Result) {
+	w := s.w
+	for _, ev := range res.Events {
+		if ev.Seq <= t.published {
+			continue
+		}
+		data, err := json.Marshal(ev)
+		if err != nil {
+			w.log.Error("encode event", slog.String(logTable, t.ID), slog.Any(logErr, err))
+			continue
+		}
+		m := nats.NewMsg(bus.EventSubject(t.ID))
+		m.Data = data
+		m.Header.Set(bus.HeaderSeq, strconv.FormatUint(ev.Seq, 10))
+		s.async(m, jetstream.WithMsgID(bus.EventMsgID(t.ID, ev.Seq)))
+		t.published = ev.Seq
+	}
+	if res.Reply != nil {
+		data, err := json.Marshal(res.Reply.Event)
+		if err == nil {
+			m := nats.NewMsg(bus.ReplySubject(t.ID))
+			m.Data = data
+			m.Header.Set(bus.HeaderConn, res.Reply.To)
+			s.async(m)
+		}
+	}
+	for _, tm := range res.Timers {
+		s.schedule(t, tm)
+	}
+	if res.Results != nil {
+		data, err := json.Marshal(res.Results)
+		if err == nil {
+			m := nats.NewMsg(bus.ResultSubject(t.ID))
+			m.Data = data
+			s.async(m, jetstream.WithMsgID(t.ID+":res:"+strconv.Itoa(res.Results.Round)))
+		}
+	}
+	if res.Fetch != nil {
+		s.fetch(ctx, t.ID, *res.Fetch)
+	}
+}
+
+func (s *session) async(m *nats.Msg, opts ...jetstream.PublishOpt) {
+	if _, err := s.w.js.PublishMsgAsync(m, opts...); err != nil {
+		s.w.log.Error("publish", slog.String(logSubject, m.Subject), slog.Any(logErr, err))
+		s.w.failed.Store(true)
+	}
+}
+
+// schedule asks the server to put a timer on the table's input subject when
+// it is due. The schedule lives in the input stream, so the timer fires even
+// if no worker runs at that moment.
+func (s *session) schedule(t *table, tm rooms.Timer) {
+	in := schemas.Input{Type: schemas.InTimer, Table: t.ID, Round: tm.Round, Timer: tm.Name, At: tm.At}
+	data, err := json.Marshal(in)
+	if err != nil {
+		return
+	}
+	m := nats.NewMsg(bus.ScheduleSubject(t.ID, tm.Round, tm.Name))
+	m.Data = data
+	s.async(m,
+		jetstream.WithScheduleAt(time.UnixMilli(tm.At)),
+		jetstream.WithScheduleTarget(bus.InputSubject(t.ID)),
+		jetstream.WithMsgID(t.ID+":t:"+strconv.Itoa(tm.Round)+":"+tm.Name))
+}
+
+// fetch asks the back end for a round's questions in the background and
+// puts the answer on the input stream, so that replay sees the same
+// questions the players saw.
+func (s *session) fetch(ctx context.Context, name string, f rooms.Fetch) {
+	w := s.w
+	go func() {
+		req := schemas.QuestionsRequest{Table: name, Round: f.Round, Count: f.Count}
+		in := schemas.Input{Type: schemas.InNoQuestions, Table: name, Round: f.Round}
+		id := name + ":q:" + strconv.Itoa(f.Round)
+		for attempt := 1; attempt <= w.cfg.FetchAttempts; attempt++ {
+			actx, cancel := context.WithTimeout(ctx, w.cfg.FetchTimeout)
+			qs, err := w.cfg.Backend.Questions(actx, req)
+			cancel()
+			if err == nil {
+				in = schemas.Input{Type: schemas.InQuestions, Table: name, Round: f.Round, Questions: qs.Questions}
+				break
+			}
+			in.Error = err.Error()
+			w.log.Warn("fetch questions", slog.String(logTable, name), slog.Int(logRound, f.Round),
+				slog.Int("attempt", attempt), slog.Any(logErr, err))
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(time.Duration(attempt) * 200 * time.Millisecond):
+			}
+		}
+		data, err := json.Marshal(in)
+		if err != nil {
+			return
+		}
+		if in.Type == schemas.InNoQuestions {
+			id = name + ":nq:" + strconv.Itoa(f.Round)
+		}
+		if _, err := w.js.Publish(ctx, bus.InputSubject(name), data, jetstream.WithMsgID(id)); err != nil {
+			w.log.Error("publish questions", slog.String(logTable, name), slog.Any(logErr, err))
+		}
+	}()
+}
+
+// flush saves tables that have been dirty long enough (all of them when
+// final) and moves the checkpoint past inputs every table has saved.
+func (s *session) flush(ctx context.Context, final bool) error {
+	w := s.w
+	select {
+	case <-w.js.PublishAsyncComplete():
+	case <-time.After(10 * time.Second):
+		return errors.New("publishes not acknowledged in 10 s")
+	}
+	if w.failed.Load() {
+		return errors.New("a publish failed")
+	}
+
+	// Everything published before now is stored, the snapshots saved at
+	// the last flush included: their checkpoint can be written.
+	if s.pending > s.saved {
+		if _, err := w.workers.Put(ctx, w.checkpointKey(), []byte(strconv.FormatUint(s.pending, 10))); err != nil {
+			return fmt.Errorf("write checkpoint: %w", err)
+		}
+		s.saved = s.pending
+	}
+
+	now := time.Now()
+	keep := s.dirty[:0]
+	for _, t := range s.dirty {
+		if !final && now.Sub(t.dirtySince) < w.cfg.SnapshotAfter {
+			keep = append(keep, t)
+			continue
+		}
+		data, err := json.Marshal(rooms.Snapshot{InputSeq: t.inputSeq, Table: t.Table})
+		if err != nil {
+			return fmt.Errorf("encode snapshot %s: %w", t.ID, err)
+		}
+		if _, err := w.js.PublishAsync("$KV."+bus.TableBucket+"."+t.ID, data); err != nil {
+			return fmt.Errorf("save snapshot %s: %w", t.ID, err)
+		}
+		t.firstUnsaved = 0
+	}
+	s.dirty = keep
+
+	s.pending = w.lastSeen
+	for _, t := range s.dirty {
+		s.pending = min(s.pending, t.firstUnsaved-1)
+	}
+	if final {
+		<-w.js.PublishAsyncComplete()
+		if _, err := w.workers.Put(ctx, w.checkpointKey(), []byte(strconv.FormatUint(s.pending, 10))); err != nil {
+			return fmt.Errorf("write checkpoint: %w", err)
+		}
+	}
+	return nil
+}
