@@ -432,3 +432,28 @@ func TestSnapshotRestore(t *testing.T) {
 		t.Errorf("view after restore (-continuous +restored):\n%s", diff)
 	}
 }
+
+func TestGiveUpDuringCountdown(t *testing.T) {
+	tb, res := play(t,
+		step{open(), t0},
+		step{join(alice), t0},
+		step{cmd(alice, schemas.Command{Type: schemas.CmdStart, ID: "s"}), t0},
+		step{cmd(alice, schemas.Command{Type: schemas.CmdGiveUp, ID: "g"}), t0 + 500},
+		step{questions(1), t0 + 600},
+		step{timer(schemas.TimerGo, 1, t0+3000), t0 + 3000},
+	)
+	if ev := res[3].Events; len(ev) != 1 || ev[0].Type != schemas.EvCancelled || ev[0].Reason != ReasonGiveUp {
+		t.Fatalf("give up in countdown = %+v, want cancelled give_up", ev)
+	}
+	if len(res[4].Events)+len(res[5].Events) != 0 || tb.Phase != schemas.PhaseIdle {
+		t.Errorf("late questions or timer restarted the round: %v %v, phase %s", types(res[4].Events), types(res[5].Events), tb.Phase)
+	}
+}
+
+func TestBlankChatRefused(t *testing.T) {
+	tb, _ := play(t, step{open(), t0}, step{join(bob), t0})
+	res := tb.Apply(cmd(bob, schemas.Command{Type: schemas.CmdChat, ID: "c", Text: "   "}), t0)
+	if len(res.Events) != 0 || res.Reply == nil || res.Reply.Event.Code != CodeBadRequest {
+		t.Errorf("blank chat = %+v, want a bad_request reply", res)
+	}
+}
