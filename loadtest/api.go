@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/wordwalls/wordwalls/schemas"
 )
@@ -83,10 +85,31 @@ func (a *api) token(ctx context.Context, table, name string) (tokenResponse, err
 func (a *api) questions(ctx context.Context, table string, round, count int) (schemas.Questions, error) {
 	var resp schemas.Questions
 	req := schemas.QuestionsRequest{Table: table, Round: round, Count: count}
-	if err := a.post(ctx, "/api/questions", true, req, &resp); err != nil {
-		return resp, fmt.Errorf("questions of round %d: %w", round, err)
+	var err error
+	// The same request always gets the same questions, so a failed one
+	// can be asked again.
+	for attempt := range 3 {
+		if attempt > 0 && !sleep(ctx, time.Duration(attempt)*200*time.Millisecond) {
+			break
+		}
+		if err = a.post(ctx, "/api/questions", true, req, &resp); err == nil {
+			return resp, nil
+		}
 	}
-	return resp, nil
+	return resp, fmt.Errorf("questions of round %d: %w", round, err)
+}
+
+// checkSecret asks for the questions of a table that does not exist: the
+// back end checks the secret first, so anything but 401 means it is right.
+func (a *api) checkSecret(ctx context.Context) error {
+	req := schemas.QuestionsRequest{Table: "loadtest-secret-check", Round: 1, Count: 1}
+	var out schemas.Questions
+	err := a.post(ctx, "/api/questions", true, req, &out)
+	var se *statusError
+	if errors.As(err, &se) && se.status == http.StatusUnauthorized {
+		return errors.New("the back end refused the secret: give the one it was started with")
+	}
+	return nil
 }
 
 func (a *api) healthz(ctx context.Context) (health, error) {
@@ -134,12 +157,23 @@ func (a *api) post(ctx context.Context, path string, auth bool, in, out any) err
 		return fmt.Errorf("read answer: %w", err)
 	}
 	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("POST %s: HTTP %d: %s", path, resp.StatusCode, snippet(data))
+		return &statusError{path: path, status: resp.StatusCode, msg: snippet(data)}
 	}
 	if err := json.Unmarshal(data, out); err != nil {
 		return fmt.Errorf("POST %s: decode answer: %w", path, err)
 	}
 	return nil
+}
+
+// statusError is an answer with a status other than 2xx.
+type statusError struct {
+	path   string
+	status int
+	msg    string
+}
+
+func (e *statusError) Error() string {
+	return fmt.Sprintf("POST %s: HTTP %d: %s", e.path, e.status, e.msg)
 }
 
 // snippet is the start of a body, for an error message.

@@ -125,7 +125,8 @@ func (c Config) withDefaults() (Config, error) {
 	case c.Rate < 0 || c.Duration < 0 || c.Ramp < 0:
 		return c, errors.New("rate, duration and ramp must not be negative")
 	case c.Questions < schemas.MinQuestionsPerRound || c.Questions > schemas.MaxQuestionsPerRound:
-		return c, fmt.Errorf("questions must be from %d to %d", schemas.MinQuestionsPerRound, schemas.MaxQuestionsPerRound)
+		return c, fmt.Errorf("questions must be from %d to %d",
+			schemas.MinQuestionsPerRound, schemas.MaxQuestionsPerRound)
 	case c.TimeLimit < schemas.MinTimeLimit || c.TimeLimit > schemas.MaxTimeLimit:
 		return c, fmt.Errorf("time limit must be from %d to %d seconds", schemas.MinTimeLimit, schemas.MaxTimeLimit)
 	}
@@ -188,12 +189,13 @@ type run struct {
 	measuring atomic.Bool
 	openOnce  sync.Once
 	opened    chan struct{}
-	window    [2]int64 // run clock when measuring started and stopped
+	window    [2]int64         // run clock when measuring started and stopped
+	cpu       [2]time.Duration // this process's CPU time at the same moments
 
 	latency *Histogram // guess sent → solved received by another player
 	ack     *Histogram // guess sent → its ack
 	lag     *Histogram // how late guesses went out against their schedule
-	connect *Histogram // dial → snapshot
+	connect *Histogram // dial → first snapshot or table event
 
 	accepted   atomic.Int64
 	sentRight  atomic.Int64
@@ -209,7 +211,7 @@ type run struct {
 	closeCodes map[int]int
 	problems   map[string]int
 	notes      []string
-	failed     int // connections that never got their snapshot
+	failed     int // connections that never caught up
 }
 
 func newRun(cfg Config) (*run, error) {
@@ -271,7 +273,7 @@ func (r *run) dropped(code int) {
 // openWindow starts measuring, once, when the first round begins.
 func (r *run) openWindow() {
 	r.openOnce.Do(func() {
-		r.window[0] = r.now()
+		r.window[0], r.cpu[0] = r.now(), cpuTime()
 		r.measuring.Store(true)
 		close(r.opened)
 	})
@@ -296,6 +298,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 	before, err := r.api.healthz(ctx)
 	if err != nil {
+		return nil, err
+	}
+	if err := r.api.checkSecret(ctx); err != nil {
 		return nil, err
 	}
 	rep.Memory.Before = before.RSSBytes
@@ -398,14 +403,14 @@ func (r *run) createTable(ctx context.Context, t *table, seats int) error {
 		return err
 	}
 	t.id = resp.Table
-	t.players = []*player{newPlayer(t, hostName, resp.UserID, resp.Token, true)}
+	t.players = []*player{newPlayer(t, resp.UserID, resp.Token, true)}
 	for i := 2; i <= seats; i++ {
 		name := fmt.Sprintf("p%d-%d", t.n, i)
 		tok, err := r.api.token(ctx, t.id, name)
 		if err != nil {
 			return err
 		}
-		t.players = append(t.players, newPlayer(t, name, tok.UserID, tok.Token, false))
+		t.players = append(t.players, newPlayer(t, tok.UserID, tok.Token, false))
 	}
 	return nil
 }
@@ -443,7 +448,8 @@ func (r *run) connectAll(ctx context.Context) {
 			}
 		}
 	}
-	r.log.Info("connecting", slog.Int("players", len(order)), slog.String("bridge", cfg.WS), slog.Duration("ramp", cfg.Ramp))
+	r.log.Info("connecting", slog.Int("players", len(order)),
+		slog.String("bridge", cfg.WS), slog.Duration("ramp", cfg.Ramp))
 
 	var header http.Header
 	if cfg.Origin != "" {
@@ -471,7 +477,7 @@ func (r *run) connectAll(ctx context.Context) {
 			return
 		}
 		r.connect.Record(time.Since(t0))
-		if n := established.Add(1); n%1000 == 0 {
+		if n := established.Add(1); n%1000 == 0 && int(n) < len(order) {
 			r.log.Info("connected", slog.Int64("players", n))
 		}
 	})
@@ -482,9 +488,11 @@ func (r *run) connectAll(ctx context.Context) {
 			}
 		}
 	}
-	r.log.Info("connected", slog.Int64("players", established.Load()), slog.Duration("took", time.Since(start).Round(time.Millisecond)))
+	r.log.Info("connected", slog.Int64("players", established.Load()),
+		slog.Duration("took", time.Since(start).Round(time.Millisecond)))
 	if perPlayer := cfg.Rate * 1.2 / float64(max(cfg.Players/cfg.Tables, 1)); perPlayer > rateLimit*0.8 {
-		r.note(fmt.Sprintf("each player sends about %.1f guesses a second, near the bridge's limit of %d a connection", perPlayer, rateLimit))
+		r.note(fmt.Sprintf("each player sends about %.1f guesses a second, near the bridge's limit of %d",
+			perPlayer, rateLimit))
 	}
 }
 
@@ -506,16 +514,22 @@ func (r *run) play(ctx context.Context) {
 			t.play(pctx)
 		}()
 	}
+	allOut := make(chan struct{})
+	go func() { wg.Wait(); close(allOut) }()
 	r.log.Info("playing", slog.Duration("for", cfg.Duration), slog.Float64("rate_per_table", cfg.Rate))
 
 	select {
 	case <-r.opened:
-		sleep(ctx, cfg.Duration)
-	case <-time.After(startWait + hostWait):
+		select {
+		case <-time.After(cfg.Duration):
+		case <-allOut:
+		case <-ctx.Done():
+		}
+	case <-allOut:
 		r.problem("no round started")
 	case <-ctx.Done():
 	}
-	r.window[1] = r.now()
+	r.window[1], r.cpu[1] = r.now(), cpuTime()
 	r.measuring.Store(false)
 	stop()
 	wg.Wait()
@@ -638,6 +652,9 @@ func (r *run) fill(rep *Report) {
 	rep.Notes = append(rep.Notes, r.notes...)
 	r.mu.Unlock()
 
+	if elapsed > 0 && r.cpu[0] > 0 {
+		rep.GeneratorCPU = round((r.cpu[1]-r.cpu[0]).Seconds()/elapsed.Seconds(), 2)
+	}
 	rep.Rounds = r.rounds.Load()
 	rep.Tables = len(r.tables)
 	rep.Accepted = rate(r.accepted.Load(), elapsed)

@@ -19,13 +19,12 @@ import (
 // that reads it.
 type player struct {
 	t      *table
-	name   string
 	userID string
 	token  string
 	host   bool // holds the table creator's token
 
 	conn      *client.Conn
-	ready     chan struct{} // closed when the snapshot has come
+	ready     chan struct{} // closed at the first snapshot or table event
 	hostReady chan struct{} // host only: closed when the table makes it host
 	done      chan struct{} // closed when the reader stops
 
@@ -35,16 +34,17 @@ type player struct {
 	readErr    error        // why the reader stopped; read after done
 }
 
-func newPlayer(t *table, name, userID, token string, host bool) *player {
+func newPlayer(t *table, userID, token string, host bool) *player {
 	return &player{
-		t: t, name: name, userID: userID, token: token, host: host,
+		t: t, userID: userID, token: token, host: host,
 		ready:     make(chan struct{}),
 		hostReady: make(chan struct{}),
 		done:      make(chan struct{}),
 	}
 }
 
-// dial connects and waits for the snapshot.
+// dial connects and waits until the connection shows the table: a
+// snapshot, or for a table too young to have one, its first event.
 func (p *player) dial(ctx context.Context, base string, header http.Header) error {
 	conn, resp, err := client.Dial(ctx, base, p.t.id, p.token, 0, header)
 	if err != nil {
@@ -60,13 +60,13 @@ func (p *player) dial(ctx context.Context, base string, header http.Header) erro
 		return nil
 	case <-p.done:
 		if code := client.CloseCode(p.readErr); code != 0 {
-			return fmt.Errorf("closed before the snapshot with code %d", code)
+			return fmt.Errorf("closed before catching up, with code %d", code)
 		}
-		return fmt.Errorf("closed before the snapshot: %w", p.readErr)
+		return fmt.Errorf("closed before catching up: %w", p.readErr)
 	case <-ctx.Done():
 		p.closing.Store(true)
 		conn.WS.Close()
-		return errors.New("no snapshot in time")
+		return errors.New("no snapshot or table event in time")
 	}
 }
 
@@ -81,7 +81,8 @@ func (p *player) read() {
 		if err != nil {
 			p.readErr = err
 			p.dead.Store(true)
-			if !p.closing.Load() {
+			// One that never caught up counts as failed, not dropped.
+			if ready && !p.closing.Load() {
 				r.dropped(client.CloseCode(err))
 			}
 			return
@@ -91,12 +92,13 @@ func (p *player) read() {
 			p.deliveries.Add(1)
 		}
 
+		if !ready && (ev.Seq > 0 || ev.Type == schemas.EvSnapshot) {
+			ready = true
+			close(p.ready)
+		}
+
 		switch ev.Type {
 		case schemas.EvSnapshot:
-			if !ready {
-				ready = true
-				close(p.ready)
-			}
 			if p.host && !hostReady && ev.Table != nil && ev.Table.Host == p.userID {
 				hostReady = true
 				close(p.hostReady)

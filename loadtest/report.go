@@ -41,6 +41,9 @@ type Report struct {
 	// SendLag is how late guesses went out against their schedule: large
 	// values mean the load generator itself could not keep up.
 	SendLag Latency `json:"send_lag"`
+	// GeneratorCPU is the CPU the load test itself used while measuring,
+	// in cores.
+	GeneratorCPU float64 `json:"generator_cpu_cores"`
 
 	Events Events `json:"events"`
 	Memory Memory `json:"memory"`
@@ -77,12 +80,12 @@ func summarize(c Config) ConfigSummary {
 // Connections counts the WebSockets.
 type Connections struct {
 	Attempted   int `json:"attempted"`
-	Established int `json:"established"` // got their snapshot
+	Established int `json:"established"` // caught up with their table
 	Failed      int `json:"failed"`
 	// Dropped were closed by the server or the network before the end.
 	Dropped    int            `json:"dropped"`
 	CloseCodes map[string]int `json:"close_codes,omitempty"` // of the dropped ones; 0 when there was no close frame
-	Connect    Latency        `json:"connect"`               // dial to snapshot
+	Connect    Latency        `json:"connect"`               // dial to the first snapshot or table event
 }
 
 // Guesses counts what the players sent and what came back besides solved
@@ -206,7 +209,8 @@ func (rep *Report) judge(problems map[string]int) {
 	add(int64(c.Dropped), "%d connections dropped (close codes %v)", c.Dropped, c.CloseCodes)
 	add(int64(e.Lost), "%d events lost (a client's sequence jumped)", e.Lost)
 	add(int64(e.Duplicated), "%d events duplicated", e.Duplicated)
-	add(int64(e.ClientsBehind), "%d clients behind their table's last event at the end, by %d events in all", e.ClientsBehind, e.EventsBehind)
+	add(int64(e.ClientsBehind), "%d clients behind their table's last event at the end, by %d events in all",
+		e.ClientsBehind, e.EventsBehind)
 	add(g.SendErrors, "%d guesses could not be sent", g.SendErrors)
 	for code, n := range g.Refused {
 		ps = append(ps, times("bridge refused commands: "+code, n))
@@ -225,13 +229,14 @@ func (rep *Report) judge(problems map[string]int) {
 	rep.Problems = ps
 
 	if rep.TargetAccepted > 0 && rep.Accepted.PerSecond < 0.9*rep.TargetAccepted {
-		rep.Notes = append(rep.Notes, fmt.Sprintf("accepted %.1f/s, below the %.1f/s asked for", rep.Accepted.PerSecond, rep.TargetAccepted))
+		rep.Notes = append(rep.Notes, fmt.Sprintf("accepted %.1f/s, below the %.1f/s asked for",
+			rep.Accepted.PerSecond, rep.TargetAccepted))
 	}
 	if g.Skipped > 0 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("the load generator fell behind and skipped %d guesses", g.Skipped))
 	}
 	if e.Stray > 0 {
-		rep.Notes = append(rep.Notes, fmt.Sprintf("%d solved events matched no guess of this run (late, after their round)", e.Stray))
+		rep.Notes = append(rep.Notes, fmt.Sprintf("%d solved events matched no guess of this run", e.Stray))
 	}
 	if n := g.Replies[rooms.CodeNotRunning] + g.Replies[rooms.CodeTooLate]; n > 0 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("%d guesses arrived between rounds", n))
@@ -272,11 +277,13 @@ func (rep *Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(tw, "play\t%d tables, %d rounds started, measured over %s\n", rep.Tables, rep.Rounds, rep.Elapsed)
 	g := rep.Guesses
 	fmt.Fprintf(tw, "guesses sent\t%d right, %d wrong%s\n", g.Right, g.Wrong, extras(g))
-	fmt.Fprintf(tw, "accepted\t%d = %.1f/s (asked for %.1f/s)\n", rep.Accepted.Count, rep.Accepted.PerSecond, rep.TargetAccepted)
+	fmt.Fprintf(tw, "accepted\t%d = %.1f/s (asked for %.1f/s)\n",
+		rep.Accepted.Count, rep.Accepted.PerSecond, rep.TargetAccepted)
 	fmt.Fprintf(tw, "deliveries\t%d table events to clients = %.1f/s\n", rep.Deliveries.Count, rep.Deliveries.PerSecond)
 	fmt.Fprintf(tw, "latency\t%s  (guess sent → solved at each other player)\n", latencyText(rep.Latency))
 	fmt.Fprintf(tw, "ack\t%s  (guess sent → its ack)\n", latencyText(rep.AckLatency))
 	fmt.Fprintf(tw, "send lag\t%s  (generator behind its schedule)\n", latencyText(rep.SendLag))
+	fmt.Fprintf(tw, "generator\t%.2f CPU cores while measuring\n", rep.GeneratorCPU)
 	e := rep.Events
 	fmt.Fprintf(tw, "events\t%d lost, %d duplicated; %d clients at their table's last event, %d behind\n",
 		e.Lost, e.Duplicated, e.ClientsAtLast, e.ClientsBehind)

@@ -14,9 +14,10 @@ import (
 
 // How long the host waits for the table to answer.
 const (
-	hostWait  = 10 * time.Second // to be made host after connecting
+	hostWait  = 30 * time.Second // to be made host after connecting
 	startWait = 20 * time.Second // from start to round_started
-	overWait  = 5 * time.Second  // from give_up to round_over
+	overWait  = 15 * time.Second // from give_up to round_over
+	endWait   = 30 * time.Second // for the closing chat line
 	clearWait = 2 * time.Second  // for the last answers to clear the round
 )
 
@@ -284,7 +285,7 @@ func (t *table) finish(ctx context.Context) {
 	if _, err := t.command(schemas.CmdChat, "end", text); err != nil {
 		return
 	}
-	timeout := time.After(overWait)
+	timeout := time.After(endWait)
 	for {
 		select {
 		case ev := <-t.ctrl:

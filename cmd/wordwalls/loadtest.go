@@ -89,7 +89,8 @@ func loadtestSecret(secret, file string) (string, error) {
 		secret = strings.TrimSpace(string(data))
 	}
 	if secret == "" {
-		return "", usageError{"--secret or --secret-file is required: the players learn each round's answers from the back end's POST /api/questions, which needs it"}
+		return "", usageError{"--secret or --secret-file is required: the players learn each round's answers " +
+			"from the back end's POST /api/questions, which needs it"}
 	}
 	return secret, nil
 }
