@@ -26,7 +26,7 @@ import (
 
 	"github.com/wordwalls/wordwalls/bus"
 	"github.com/wordwalls/wordwalls/jointoken"
-	"github.com/wordwalls/wordwalls/rooms"
+	"github.com/wordwalls/wordwalls/rooms/worker"
 	"github.com/wordwalls/wordwalls/schemas"
 )
 
@@ -289,16 +289,9 @@ func (b *Bridge) publish(ctx context.Context, in schemas.Input, msgID string) er
 // view reads a table's snapshot and returns what clients may see of it;
 // false if the table has none yet.
 func (b *Bridge) view(ctx context.Context, table string) (schemas.TableView, bool, error) {
-	e, err := b.kv.Get(ctx, table)
-	if errors.Is(err, jetstream.ErrKeyNotFound) {
-		return schemas.TableView{}, false, nil
-	}
-	if err != nil {
-		return schemas.TableView{}, false, fmt.Errorf("read snapshot: %w", err)
-	}
-	var snap rooms.Snapshot
-	if err := json.Unmarshal(e.Value(), &snap); err != nil || snap.Table == nil {
-		return schemas.TableView{}, false, fmt.Errorf("decode snapshot: %w", err)
+	snap, found, err := worker.LoadTable(ctx, b.kv, table)
+	if err != nil || !found {
+		return schemas.TableView{}, false, err
 	}
 	return snap.Table.View(), true, nil
 }
@@ -313,6 +306,11 @@ func (b *Bridge) history(ctx context.Context, table string) ([]event, error) {
 	if err != nil {
 		return nil, fmt.Errorf("event consumer: %w", err)
 	}
+	defer func() {
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		defer cancel()
+		b.js.DeleteConsumer(dctx, bus.EventStream, cons.CachedInfo().Name)
+	}()
 	if cons.CachedInfo().NumPending == 0 {
 		return nil, nil
 	}

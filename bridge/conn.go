@@ -190,6 +190,11 @@ func (c *conn) events(ctx context.Context, r *room, seq uint64) ([]event, bool) 
 	if evs, ok := r.since(seq); ok {
 		return evs, true
 	}
+	r.reading.Lock()
+	defer r.reading.Unlock()
+	if evs, ok := r.since(seq); ok {
+		return evs, true
+	}
 	all, err := c.b.history(ctx, c.table)
 	if err != nil {
 		c.log.Warn("read history", slog.Any(logErr, err))

@@ -25,6 +25,10 @@ type room struct {
 	conns map[*conn]struct{}
 	ring  []event // the most recent events in order, up to the bridge's limit
 	limit int
+
+	// reading is held while one connection reads the table's history from
+	// the stream, so that the others wait and find it in the ring.
+	reading sync.Mutex
 }
 
 // deliver handles one message from a table's event subjects.

@@ -6,6 +6,7 @@
 package rooms
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/wordwalls/wordwalls/schemas"
@@ -65,10 +66,14 @@ type Player struct {
 // Present reports whether the player has at least one open connection.
 func (p *Player) Present() bool { return len(p.Conns) > 0 }
 
-// Question is one alphagram of the current round, answers included.
-type Question struct {
-	schemas.Question
-	Solves []schemas.Solve `json:"solves,omitempty"`
+// Fixed is the part of a table that changes only between rounds and is
+// large: the round's questions with every answer and hook, and the last
+// round's revealed answers. It is saved apart from the rest of the table,
+// once per change, so that frequent snapshots stay small.
+type Fixed struct {
+	Version   uint64             `json:"version"`
+	Questions []schemas.Question `json:"questions,omitempty"`
+	Last      []schemas.Answer   `json:"last,omitempty"`
 }
 
 // Table is one table's whole state. Its zero value is a table that has not
@@ -84,20 +89,53 @@ type Table struct {
 	Arrivals uint64            `json:"arrivals"`
 	Players  []*Player         `json:"players"`
 
-	Phase     string     `json:"phase"`
-	Round     int        `json:"round"`
-	StartsAt  int64      `json:"starts_at,omitempty"`
-	StartedAt int64      `json:"started_at,omitempty"`
-	Deadline  int64      `json:"deadline,omitempty"`
-	Questions []Question `json:"questions,omitempty"`
-	Unsolved  int        `json:"unsolved"`
+	Phase     string            `json:"phase"`
+	Round     int               `json:"round"`
+	StartsAt  int64             `json:"starts_at,omitempty"`
+	StartedAt int64             `json:"started_at,omitempty"`
+	Deadline  int64             `json:"deadline,omitempty"`
+	Solves    [][]schemas.Solve `json:"solves,omitempty"` // per question, in order found
+	Unsolved  int               `json:"unsolved"`
 
-	Last   []schemas.Answer `json:"last,omitempty"` // answers of the last finished round
-	Chat   []schemas.Event  `json:"chat,omitempty"`
-	Recent []string         `json:"recent,omitempty"` // user:command ids, oldest first
+	// FixedVersion counts changes to Questions and Last, which are saved
+	// apart (see Fixed).
+	FixedVersion uint64             `json:"fixed_version"`
+	Questions    []schemas.Question `json:"-"` // the round's, answers included
+	Last         []schemas.Answer   `json:"-"` // answers of the last finished round
+
+	Chat   []schemas.Event `json:"chat,omitempty"`
+	Recent []string        `json:"recent,omitempty"` // user:command ids, oldest first
 
 	answers map[string]int // word → question index, rebuilt on demand
 	now     int64          // the input's time, while Apply runs
+}
+
+// Fixed returns the part of the table saved apart.
+func (t *Table) Fixed() Fixed {
+	return Fixed{Version: t.FixedVersion, Questions: t.Questions, Last: t.Last}
+}
+
+// SetFixed restores the part saved apart; its version must be the one the
+// table was saved with.
+func (t *Table) SetFixed(f Fixed) error {
+	if f.Version != t.FixedVersion {
+		return fmt.Errorf("table %s: fixed part version %d, want %d", t.ID, f.Version, t.FixedVersion)
+	}
+	t.Questions, t.Last, t.answers = f.Questions, f.Last, nil
+	return nil
+}
+
+// setRound replaces the round's questions and the last answers.
+func (t *Table) setRound(qs []schemas.Question, last []schemas.Answer) {
+	t.Questions, t.Last, t.answers = qs, last, nil
+	t.Solves, t.Unsolved = nil, 0
+	if qs != nil {
+		t.Solves = make([][]schemas.Solve, len(qs))
+		for _, q := range qs {
+			t.Unsolved += len(q.Words)
+		}
+	}
+	t.FixedVersion++
 }
 
 // New returns an unopened table with the given id.
@@ -403,7 +441,9 @@ func (t *Table) start(r *Result, from *schemas.Sender, cmd *schemas.Command, now
 	t.Phase = schemas.PhaseCountdown
 	t.StartsAt = ceilSecond(now + CountdownMS)
 	t.StartedAt, t.Deadline = 0, 0
-	t.Questions, t.Unsolved, t.answers = nil, 0, nil
+	if t.Questions != nil {
+		t.setRound(nil, t.Last)
+	}
 	t.emit(r, schemas.Event{Type: schemas.EvCountdown, Round: t.Round, StartsAt: t.StartsAt})
 	r.Timers = append(r.Timers, Timer{Name: schemas.TimerGo, Round: t.Round, At: t.StartsAt})
 	r.Fetch = &Fetch{Round: t.Round, Count: t.Settings.QuestionsPerRound}
@@ -418,22 +458,18 @@ func (t *Table) questions(r *Result, in schemas.Input, now int64) {
 	if in.Round != t.Round || t.Phase != schemas.PhaseCountdown || t.Questions != nil {
 		return
 	}
-	qs := make([]Question, 0, len(in.Questions))
+	qs := make([]schemas.Question, 0, len(in.Questions))
 	for _, q := range in.Questions {
 		if len(q.Words) == 0 || len(qs) == t.Settings.QuestionsPerRound {
 			continue
 		}
-		qs = append(qs, Question{Question: q})
+		qs = append(qs, q)
 	}
 	if len(qs) == 0 {
 		t.cancel(r, ReasonNoQuestions)
 		return
 	}
-	t.Questions = qs
-	t.Unsolved = 0
-	for _, q := range qs {
-		t.Unsolved += len(q.Words)
-	}
+	t.setRound(qs, t.Last)
 	if now >= t.StartsAt {
 		t.begin(r, now)
 	}
@@ -479,7 +515,9 @@ func (t *Table) begin(r *Result, at int64) {
 
 func (t *Table) cancel(r *Result, reason string) {
 	t.Phase = schemas.PhaseIdle
-	t.Questions, t.Unsolved, t.answers = nil, 0, nil
+	if t.Questions != nil {
+		t.setRound(nil, t.Last)
+	}
 	t.emit(r, schemas.Event{Type: schemas.EvCancelled, Round: t.Round, Reason: reason})
 }
 
@@ -530,8 +568,7 @@ func (t *Table) guess(r *Result, from *schemas.Sender, cmd *schemas.Command, now
 		t.reply(r, from, cmd, CodeWrong, "not a word on the wall")
 		return
 	}
-	q := &t.Questions[i]
-	for _, s := range q.Solves {
+	for _, s := range t.Solves[i] {
 		if s.Word == word {
 			t.reply(r, from, cmd, CodeAlreadySolved, "already solved")
 			return
@@ -539,7 +576,7 @@ func (t *Table) guess(r *Result, from *schemas.Sender, cmd *schemas.Command, now
 	}
 
 	s := schemas.Solve{Index: i, Word: word, UserID: from.UserID, AtMS: now - t.StartedAt}
-	q.Solves = append(q.Solves, s)
+	t.Solves[i] = append(t.Solves[i], s)
 	t.Unsolved--
 	score := schemas.Score{UserID: from.UserID}
 	if p := t.player(from.UserID); p != nil {
@@ -571,11 +608,11 @@ func (t *Table) endRound(r *Result, reason string, at int64) {
 			Alphagram:   q.Alphagram,
 			Probability: q.Probability,
 			Words:       q.Words,
-			Solves:      nonNil(q.Solves),
+			Solves:      nonNil(t.Solves[i]),
 		}
 		qr := schemas.QuestionResult{Alphagram: q.Alphagram, Solved: []schemas.SolvedWord{}, Missed: []string{}}
-		solved := make(map[string]bool, len(q.Solves))
-		for _, s := range q.Solves {
+		solved := make(map[string]bool, len(t.Solves[i]))
+		for _, s := range t.Solves[i] {
 			solved[s.Word] = true
 			qr.Solved = append(qr.Solved, schemas.SolvedWord{Word: s.Word, UserID: s.UserID, AtMS: s.AtMS})
 		}
@@ -589,8 +626,7 @@ func (t *Table) endRound(r *Result, reason string, at int64) {
 	res.Scores = t.scores()
 
 	t.Phase = schemas.PhaseIdle
-	t.Last = answers
-	t.Questions, t.Unsolved, t.answers = nil, 0, nil
+	t.setRound(nil, answers)
 	t.emit(r, schemas.Event{Type: schemas.EvRoundOver, Round: t.Round, Reason: reason, Answers: answers, Scores: res.Scores})
 	r.Results = res
 }

@@ -1,6 +1,7 @@
 package rooms
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -417,9 +418,26 @@ func TestSnapshotRestore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	fixed, err := json.Marshal(half.Fixed())
+	if err != nil {
+		t.Fatal(err)
+	}
 	var snap Snapshot
 	if err := json.Unmarshal(data, &snap); err != nil {
 		t.Fatal(err)
+	}
+	if bytes.Contains(data, []byte("RETSINA")) {
+		t.Errorf("snapshot carries the answers that are saved apart: %s", data)
+	}
+	var f Fixed
+	if err := json.Unmarshal(fixed, &f); err != nil {
+		t.Fatal(err)
+	}
+	if err := snap.Table.SetFixed(f); err != nil {
+		t.Fatal(err)
+	}
+	if err := snap.Table.SetFixed(Fixed{Version: f.Version + 1}); err == nil {
+		t.Error("SetFixed took a part of another version")
 	}
 	var got []Result
 	for _, s := range rest {

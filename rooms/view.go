@@ -56,7 +56,7 @@ func (t *Table) View() schemas.TableView {
 		v.Deadline = t.Deadline
 		for i, q := range t.Questions {
 			v.Wall = append(v.Wall, schemas.Tile{Index: i, Alphagram: q.Alphagram, Answers: len(q.Words)})
-			v.Solves = append(v.Solves, q.Solves...)
+			v.Solves = append(v.Solves, t.Solves[i]...)
 		}
 	}
 	return v

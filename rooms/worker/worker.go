@@ -153,6 +153,7 @@ type table struct {
 	published    uint64 // highest event sequence known to be in the stream
 	firstUnsaved uint64 // first input applied since the last snapshot; 0 if clean
 	dirtySince   time.Time
+	savedFixed   uint64 // version of the fixed part last saved
 }
 
 func (w *Worker) checkpointKey() string { return "checkpoint." + w.cfg.Name }
@@ -292,17 +293,12 @@ func (s *session) table(ctx context.Context, name string) (*table, error) {
 	}
 	w := s.w
 	t := &table{Table: rooms.New(name)}
-	e, err := w.tables.Get(ctx, name)
-	switch {
-	case errors.Is(err, jetstream.ErrKeyNotFound):
-	case err != nil:
-		return nil, fmt.Errorf("read snapshot: %w", err)
-	default:
-		var snap rooms.Snapshot
-		if err := json.Unmarshal(e.Value(), &snap); err != nil || snap.Table == nil {
-			return nil, fmt.Errorf("decode snapshot: %w", err)
-		}
-		t.Table, t.inputSeq = snap.Table, snap.InputSeq
+	snap, found, err := LoadTable(ctx, w.tables, name)
+	if err != nil {
+		return nil, err
+	}
+	if found {
+		t.Table, t.inputSeq, t.savedFixed = snap.Table, snap.InputSeq, snap.Table.FixedVersion
 	}
 	if t.published, err = w.lastPublished(ctx, name); err != nil {
 		return nil, err
@@ -456,6 +452,35 @@ func (s *session) fetch(ctx context.Context, name string, f rooms.Fetch) {
 	}()
 }
 
+// saveBudget bounds the time one flush spends saving tables.
+const saveBudget = 5 * time.Millisecond
+
+// save publishes a table's snapshot, and its fixed part first if that
+// changed: one stream keeps the order, so a snapshot never lands without
+// the fixed part it names.
+func (s *session) save(t *table) error {
+	w := s.w
+	if t.FixedVersion != t.savedFixed {
+		data, err := json.Marshal(t.Fixed())
+		if err != nil {
+			return fmt.Errorf("encode questions of %s: %w", t.ID, err)
+		}
+		if _, err := w.js.PublishAsync(fixedSubject(t.ID), data); err != nil {
+			return fmt.Errorf("save questions of %s: %w", t.ID, err)
+		}
+		t.savedFixed = t.FixedVersion
+	}
+	data, err := json.Marshal(rooms.Snapshot{InputSeq: t.inputSeq, Table: t.Table})
+	if err != nil {
+		return fmt.Errorf("encode snapshot of %s: %w", t.ID, err)
+	}
+	if _, err := w.js.PublishAsync(tableSubject(t.ID), data); err != nil {
+		return fmt.Errorf("save snapshot of %s: %w", t.ID, err)
+	}
+	t.firstUnsaved = 0
+	return nil
+}
+
 // flush saves tables that have been dirty long enough (all of them when
 // final) and moves the checkpoint past inputs every table has saved.
 func (s *session) flush(ctx context.Context, final bool) error {
@@ -478,23 +503,22 @@ func (s *session) flush(ctx context.Context, final bool) error {
 		s.saved = s.pending
 	}
 
+	// Save the tables that have waited long enough, oldest first, within a
+	// time budget so that the loop never stalls for long; the rest wait for
+	// the next tick.
 	now := time.Now()
-	keep := s.dirty[:0]
+	budget := now.Add(saveBudget)
+	n := 0
 	for _, t := range s.dirty {
-		if !final && now.Sub(t.dirtySince) < w.cfg.SnapshotAfter {
-			keep = append(keep, t)
-			continue
+		if !final && (now.Sub(t.dirtySince) < w.cfg.SnapshotAfter || time.Now().After(budget)) {
+			break
 		}
-		data, err := json.Marshal(rooms.Snapshot{InputSeq: t.inputSeq, Table: t.Table})
-		if err != nil {
-			return fmt.Errorf("encode snapshot %s: %w", t.ID, err)
+		if err := s.save(t); err != nil {
+			return err
 		}
-		if _, err := w.js.PublishAsync("$KV."+bus.TableBucket+"."+t.ID, data); err != nil {
-			return fmt.Errorf("save snapshot %s: %w", t.ID, err)
-		}
-		t.firstUnsaved = 0
+		n++
 	}
-	s.dirty = keep
+	s.dirty = append(s.dirty[:0], s.dirty[n:]...)
 
 	s.pending = w.lastSeen
 	for _, t := range s.dirty {
