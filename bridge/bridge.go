@@ -151,7 +151,7 @@ func New(ctx context.Context, cfg Config) (*Bridge, error) {
 		conns: map[*conn]struct{}{},
 	}
 	b.upgrader = websocket.Upgrader{
-		ReadBufferSize:  1024,
+		ReadBufferSize:  512,
 		WriteBufferSize: 1024,
 		WriteBufferPool: &sync.Pool{},
 		CheckOrigin:     b.checkOrigin,

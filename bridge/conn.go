@@ -19,7 +19,7 @@ import (
 
 // conn is one client connection. Its reader runs in the HTTP handler's
 // goroutine and its writer in one of its own; everything else reaches the
-// client through the out queue.
+// client through the queue. Locks are taken in the order mu, qmu, cmu.
 type conn struct {
 	b      *Bridge
 	ws     *websocket.Conn
@@ -27,13 +27,18 @@ type conn struct {
 	table  string
 	claims schemas.JoinClaims
 	log    *slog.Logger
-	out    chan []byte
-	done   chan struct{}
+	wake   chan struct{} // the queue has messages
+	done   chan struct{} // closed by kill
 
-	mu        sync.Mutex
-	syncing   bool    // catching up: live events wait in backlog
-	backlog   []event // live events that came while catching up
-	last      uint64  // newest table event queued
+	mu      sync.Mutex
+	syncing bool    // catching up: live events wait in backlog
+	backlog []event // live events that came while catching up
+	last    uint64  // newest table event queued
+
+	qmu   sync.Mutex
+	queue [][]byte // messages for the writer; grows only when needed
+
+	cmu       sync.Mutex
 	closed    bool
 	closeCode int
 	closeText string
@@ -48,7 +53,7 @@ func (b *Bridge) newConn(ws *websocket.Conn, table string, claims schemas.JoinCl
 		table:   table,
 		claims:  claims,
 		log:     b.log.With(slog.String(logConn, id), slog.String(logTable, table), slog.String(logUser, claims.UserID)),
-		out:     make(chan []byte, b.cfg.SendQueue),
+		wake:    make(chan struct{}, 1),
 		done:    make(chan struct{}),
 		syncing: true,
 	}
@@ -57,10 +62,25 @@ func (b *Bridge) newConn(ws *websocket.Conn, table string, claims schemas.JoinCl
 // enqueue hands a message to the writer; a client too slow to keep up is
 // cut off rather than slowing the table.
 func (c *conn) enqueue(data []byte) {
-	select {
-	case c.out <- data:
-	default:
+	c.push(data, false)
+}
+
+// push queues a message; catching up may exceed the queue's limit, since
+// what it sends is bounded by the events a bridge keeps.
+func (c *conn) push(data []byte, catchingUp bool) {
+	c.qmu.Lock()
+	full := !catchingUp && len(c.queue) >= c.b.cfg.SendQueue
+	if !full {
+		c.queue = append(c.queue, data)
+	}
+	c.qmu.Unlock()
+	if full {
 		c.kill(CloseTooSlow, "too slow reading")
+		return
+	}
+	select {
+	case c.wake <- struct{}{}:
+	default:
 	}
 }
 
@@ -80,8 +100,8 @@ func (c *conn) deliver(seq uint64, data []byte) {
 
 // kill closes the connection with a code; the first call wins.
 func (c *conn) kill(code int, text string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.cmu.Lock()
+	defer c.cmu.Unlock()
 	if c.closed {
 		return
 	}
@@ -177,7 +197,7 @@ func (c *conn) catchUp(ctx context.Context, r *room, since uint64) error {
 	for _, e := range append(evs, c.backlog...) {
 		if e.seq > c.last {
 			c.last = e.seq
-			c.enqueue(e.data)
+			c.push(e.data, true)
 		}
 	}
 	c.backlog, c.syncing = nil, false
@@ -293,11 +313,17 @@ func (c *conn) write() {
 	defer c.ws.Close()
 	for {
 		select {
-		case data := <-c.out:
+		case <-c.wake:
+			c.qmu.Lock()
+			batch := c.queue
+			c.queue = nil
+			c.qmu.Unlock()
 			c.ws.SetWriteDeadline(time.Now().Add(b.cfg.WriteTimeout))
-			if err := c.ws.WriteMessage(websocket.TextMessage, data); err != nil {
-				c.kill(websocket.CloseAbnormalClosure, "")
-				return
+			for _, data := range batch {
+				if err := c.ws.WriteMessage(websocket.TextMessage, data); err != nil {
+					c.kill(websocket.CloseAbnormalClosure, "")
+					return
+				}
 			}
 		case <-ping.C:
 			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(b.cfg.WriteTimeout)); err != nil {
@@ -305,9 +331,9 @@ func (c *conn) write() {
 				return
 			}
 		case <-c.done:
-			c.mu.Lock()
+			c.cmu.Lock()
 			code, text := c.closeCode, c.closeText
-			c.mu.Unlock()
+			c.cmu.Unlock()
 			if code != websocket.CloseAbnormalClosure {
 				msg := websocket.FormatCloseMessage(code, text)
 				c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))

@@ -10,7 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -44,6 +46,10 @@ type Config struct {
 	FetchAttempts int
 	// FetchTimeout bounds one ask; default 10 s.
 	FetchTimeout time.Duration
+	// Shards is how many goroutines apply inputs, each owning a share of
+	// the input partitions; default the number of CPUs, at most
+	// bus.Partitions.
+	Shards int
 }
 
 // Worker is the single writer of the tables whose inputs it consumes.
@@ -52,11 +58,9 @@ type Worker struct {
 	log *slog.Logger
 	js  jetstream.JetStream
 
-	tables   jetstream.KeyValue
-	workers  jetstream.KeyValue
-	failed   atomic.Bool // a publish failed: start again from the checkpoint
-	applied  atomic.Uint64
-	lastSeen uint64 // last input sequence handled
+	tables  jetstream.KeyValue
+	workers jetstream.KeyValue
+	applied atomic.Uint64
 }
 
 // New checks the configuration and opens the buckets the worker needs.
@@ -80,13 +84,12 @@ func New(ctx context.Context, cfg Config) (*Worker, error) {
 	if cfg.FetchTimeout <= 0 {
 		cfg.FetchTimeout = 10 * time.Second
 	}
+	if cfg.Shards <= 0 {
+		cfg.Shards = runtime.GOMAXPROCS(0)
+	}
+	cfg.Shards = min(cfg.Shards, bus.Partitions)
 	w := &Worker{cfg: cfg, log: cfg.Logger.With(slog.String(logWorker, cfg.Name))}
-	js, err := jetstream.New(cfg.Conn,
-		jetstream.WithPublishAsyncMaxPending(4096),
-		jetstream.WithPublishAsyncErrHandler(func(_ jetstream.JetStream, m *nats.Msg, err error) {
-			w.log.Error("publish failed", slog.String(logSubject, m.Subject), slog.Any(logErr, err))
-			w.failed.Store(true)
-		}))
+	js, err := jetstream.New(cfg.Conn)
 	if err != nil {
 		return nil, fmt.Errorf("jetstream: %w", err)
 	}
@@ -114,17 +117,36 @@ const (
 func (w *Worker) Applied() uint64 { return w.applied.Load() }
 
 // Run consumes inputs until ctx ends, then saves every table and its
-// checkpoint. After a failed publish it starts again from the checkpoint.
+// checkpoint. Each shard runs on its own; after a failed publish a shard
+// starts again from its checkpoint.
 func (w *Worker) Run(ctx context.Context) error {
-	for {
-		err := w.runOnce(ctx)
-		if ctx.Err() != nil {
-			return nil
+	var wg sync.WaitGroup
+	for i := range w.cfg.Shards {
+		var parts []int
+		for p := i; p < bus.Partitions; p += w.cfg.Shards {
+			parts = append(parts, p)
 		}
-		w.log.Warn("restarting from checkpoint", slog.Any(logErr, err))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w.runShard(ctx, parts)
+		}()
+	}
+	wg.Wait()
+	return nil
+}
+
+func (w *Worker) runShard(ctx context.Context, parts []int) {
+	log := w.log.With(slog.Any("partitions", parts))
+	for {
+		err := w.runOnce(ctx, log, parts)
+		if ctx.Err() != nil {
+			return
+		}
+		log.Warn("restarting from checkpoint", slog.Any(logErr, err))
 		select {
 		case <-ctx.Done():
-			return nil
+			return
 		case <-time.After(500 * time.Millisecond):
 		}
 	}
@@ -135,12 +157,19 @@ type input struct {
 	meta *jetstream.MsgMetadata
 }
 
-// session is one pass over the input stream from a checkpoint; it lives in
-// one goroutine.
+// session is one pass of one shard over the input stream from its
+// checkpoint; it lives in one goroutine, with its own JetStream context so
+// that waiting for its publishes does not wait for other shards'.
 type session struct {
 	w      *Worker
-	tables map[string]*table
-	dirty  []*table // in the order they became dirty
+	log    *slog.Logger
+	js     jetstream.JetStream
+	parts  []int
+	failed atomic.Bool // a publish failed: start again from the checkpoint
+
+	tables   map[string]*table
+	dirty    []*table // in the order they became dirty
+	lastSeen uint64   // last input sequence handled
 	// pending is the checkpoint to write once the snapshots saved with it
 	// are acknowledged.
 	pending uint64
@@ -156,35 +185,71 @@ type table struct {
 	savedFixed   uint64 // version of the fixed part last saved
 }
 
-func (w *Worker) checkpointKey() string { return "checkpoint." + w.cfg.Name }
-
-func (w *Worker) loadCheckpoint(ctx context.Context) (uint64, error) {
-	e, err := w.workers.Get(ctx, w.checkpointKey())
-	if errors.Is(err, jetstream.ErrKeyNotFound) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, fmt.Errorf("read checkpoint: %w", err)
-	}
-	seq, err := strconv.ParseUint(string(e.Value()), 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("parse checkpoint %q: %w", e.Value(), err)
-	}
-	return seq, nil
+func (w *Worker) checkpointKey(part int) string {
+	return "checkpoint." + w.cfg.Name + "." + strconv.Itoa(part)
 }
 
-func (w *Worker) runOnce(ctx context.Context) error {
-	w.failed.Store(false)
-	from, err := w.loadCheckpoint(ctx)
+// loadCheckpoint returns where a shard resumes: the lowest checkpoint of
+// its partitions, so that changing the number of shards loses nothing.
+func (w *Worker) loadCheckpoint(ctx context.Context, parts []int) (uint64, error) {
+	var from uint64
+	for i, p := range parts {
+		var seq uint64
+		e, err := w.workers.Get(ctx, w.checkpointKey(p))
+		switch {
+		case errors.Is(err, jetstream.ErrKeyNotFound):
+		case err != nil:
+			return 0, fmt.Errorf("read checkpoint: %w", err)
+		default:
+			if seq, err = strconv.ParseUint(string(e.Value()), 10, 64); err != nil {
+				return 0, fmt.Errorf("parse checkpoint %q: %w", e.Value(), err)
+			}
+		}
+		if i == 0 || seq < from {
+			from = seq
+		}
+	}
+	return from, nil
+}
+
+func (s *session) writeCheckpoint(ctx context.Context, seq uint64) error {
+	value := []byte(strconv.FormatUint(seq, 10))
+	for _, p := range s.parts {
+		if _, err := s.w.workers.Put(ctx, s.w.checkpointKey(p), value); err != nil {
+			return fmt.Errorf("write checkpoint: %w", err)
+		}
+	}
+	return nil
+}
+
+func (w *Worker) runOnce(ctx context.Context, log *slog.Logger, parts []int) error {
+	s := &session{w: w, log: log, parts: parts, tables: map[string]*table{}}
+	js, err := jetstream.New(w.cfg.Conn,
+		jetstream.WithPublishAsyncMaxPending(4096),
+		jetstream.WithPublishAsyncErrHandler(func(_ jetstream.JetStream, m *nats.Msg, err error) {
+			log.Error("publish failed", slog.String(logSubject, m.Subject), slog.Any(logErr, err))
+			s.failed.Store(true)
+		}))
+	if err != nil {
+		return fmt.Errorf("jetstream: %w", err)
+	}
+	s.js = js
+	from, err := w.loadCheckpoint(ctx, parts)
 	if err != nil {
 		return err
 	}
-	cfg := jetstream.OrderedConsumerConfig{FilterSubjects: []string{bus.AllInputs}}
+	s.saved, s.pending, s.lastSeen = from, from, from
+
+	var filters []string
+	for _, p := range parts {
+		filters = append(filters, bus.InputFilter(p))
+	}
+	cfg := jetstream.OrderedConsumerConfig{FilterSubjects: filters}
 	if from > 0 {
 		cfg.DeliverPolicy = jetstream.DeliverByStartSequencePolicy
 		cfg.OptStartSeq = from + 1
 	}
-	cons, err := w.js.OrderedConsumer(ctx, bus.InputStream, cfg)
+	cons, err := js.OrderedConsumer(ctx, bus.InputStream, cfg)
 	if err != nil {
 		return fmt.Errorf("input consumer: %w", err)
 	}
@@ -206,7 +271,7 @@ func (w *Worker) runOnce(ctx context.Context) error {
 			}
 			meta, err := m.Metadata()
 			if err != nil {
-				w.log.Error("input without metadata", slog.String(logSubject, m.Subject()), slog.Any(logErr, err))
+				log.Error("input without metadata", slog.String(logSubject, m.Subject()), slog.Any(logErr, err))
 				continue
 			}
 			select {
@@ -217,9 +282,7 @@ func (w *Worker) runOnce(ctx context.Context) error {
 		}
 	}()
 
-	w.log.Info("consuming inputs", slog.Uint64("from", from+1))
-	s := &session{w: w, tables: map[string]*table{}, saved: from, pending: from}
-	w.lastSeen = from
+	log.Info("consuming inputs", slog.Uint64("from", from+1))
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
 	for {
@@ -232,7 +295,7 @@ func (w *Worker) runOnce(ctx context.Context) error {
 			}
 			s.handle(ctx, in)
 		case <-tick.C:
-			if w.failed.Load() {
+			if s.failed.Load() {
 				return errors.New("a publish failed")
 			}
 			if err := s.flush(ctx, false); err != nil {
@@ -246,18 +309,18 @@ func (w *Worker) runOnce(ctx context.Context) error {
 func (s *session) handle(ctx context.Context, in input) {
 	w := s.w
 	seq := in.meta.Sequence.Stream
-	w.lastSeen = seq
+	s.lastSeen = seq
 	name, err := bus.TableOfInput(in.msg.Subject())
 	if err != nil {
-		w.log.Warn("skipping input", slog.Uint64(logSeq, seq), slog.Any(logErr, err))
+		s.log.Warn("skipping input", slog.Uint64(logSeq, seq), slog.Any(logErr, err))
 		return
 	}
 	t, err := s.table(ctx, name)
 	if err != nil {
 		// The snapshot cannot be read: stop so nothing is applied to a
 		// wrong state; Run starts again from the checkpoint.
-		w.log.Error("load table", slog.String(logTable, name), slog.Any(logErr, err))
-		w.failed.Store(true)
+		s.log.Error("load table", slog.String(logTable, name), slog.Any(logErr, err))
+		s.failed.Store(true)
 		return
 	}
 	if seq <= t.inputSeq {
@@ -265,7 +328,7 @@ func (s *session) handle(ctx context.Context, in input) {
 	}
 	var msg schemas.Input
 	if err := json.Unmarshal(in.msg.Data(), &msg); err != nil || msg.Table != name {
-		w.log.Warn("skipping malformed input", slog.String(logTable, name), slog.Uint64(logSeq, seq), slog.Any(logErr, err))
+		s.log.Warn("skipping malformed input", slog.String(logTable, name), slog.Uint64(logSeq, seq), slog.Any(logErr, err))
 		t.inputSeq = seq
 		s.markDirty(t, seq)
 		return
@@ -348,14 +411,13 @@ func (s *session) resume(ctx context.Context, t *table) {
 // publish sends everything a Result asks for. Events go out with their
 // sequence as message id, so a re-applied input cannot store one twice.
 func (s *session) publish(ctx context.Context, t *table, res rooms.Result) {
-	w := s.w
 	for _, ev := range res.Events {
 		if ev.Seq <= t.published {
 			continue
 		}
 		data, err := json.Marshal(ev)
 		if err != nil {
-			w.log.Error("encode event", slog.String(logTable, t.ID), slog.Any(logErr, err))
+			s.log.Error("encode event", slog.String(logTable, t.ID), slog.Any(logErr, err))
 			continue
 		}
 		m := nats.NewMsg(bus.EventSubject(t.ID))
@@ -390,9 +452,9 @@ func (s *session) publish(ctx context.Context, t *table, res rooms.Result) {
 }
 
 func (s *session) async(m *nats.Msg, opts ...jetstream.PublishOpt) {
-	if _, err := s.w.js.PublishMsgAsync(m, opts...); err != nil {
-		s.w.log.Error("publish", slog.String(logSubject, m.Subject), slog.Any(logErr, err))
-		s.w.failed.Store(true)
+	if _, err := s.js.PublishMsgAsync(m, opts...); err != nil {
+		s.log.Error("publish", slog.String(logSubject, m.Subject), slog.Any(logErr, err))
+		s.failed.Store(true)
 	}
 }
 
@@ -431,7 +493,7 @@ func (s *session) fetch(ctx context.Context, name string, f rooms.Fetch) {
 				break
 			}
 			in.Error = err.Error()
-			w.log.Warn("fetch questions", slog.String(logTable, name), slog.Int(logRound, f.Round),
+			s.log.Warn("fetch questions", slog.String(logTable, name), slog.Int(logRound, f.Round),
 				slog.Int("attempt", attempt), slog.Any(logErr, err))
 			select {
 			case <-ctx.Done():
@@ -446,8 +508,8 @@ func (s *session) fetch(ctx context.Context, name string, f rooms.Fetch) {
 		if in.Type == schemas.InNoQuestions {
 			id = name + ":nq:" + strconv.Itoa(f.Round)
 		}
-		if _, err := w.js.Publish(ctx, bus.InputSubject(name), data, jetstream.WithMsgID(id)); err != nil {
-			w.log.Error("publish questions", slog.String(logTable, name), slog.Any(logErr, err))
+		if _, err := s.js.Publish(ctx, bus.InputSubject(name), data, jetstream.WithMsgID(id)); err != nil {
+			s.log.Error("publish questions", slog.String(logTable, name), slog.Any(logErr, err))
 		}
 	}()
 }
@@ -459,13 +521,12 @@ const saveBudget = 5 * time.Millisecond
 // changed: one stream keeps the order, so a snapshot never lands without
 // the fixed part it names.
 func (s *session) save(t *table) error {
-	w := s.w
 	if t.FixedVersion != t.savedFixed {
 		data, err := json.Marshal(t.Fixed())
 		if err != nil {
 			return fmt.Errorf("encode questions of %s: %w", t.ID, err)
 		}
-		if _, err := w.js.PublishAsync(fixedSubject(t.ID), data); err != nil {
+		if _, err := s.js.PublishAsync(fixedSubject(t.ID), data); err != nil {
 			return fmt.Errorf("save questions of %s: %w", t.ID, err)
 		}
 		t.savedFixed = t.FixedVersion
@@ -474,7 +535,7 @@ func (s *session) save(t *table) error {
 	if err != nil {
 		return fmt.Errorf("encode snapshot of %s: %w", t.ID, err)
 	}
-	if _, err := w.js.PublishAsync(tableSubject(t.ID), data); err != nil {
+	if _, err := s.js.PublishAsync(tableSubject(t.ID), data); err != nil {
 		return fmt.Errorf("save snapshot of %s: %w", t.ID, err)
 	}
 	t.firstUnsaved = 0
@@ -486,19 +547,19 @@ func (s *session) save(t *table) error {
 func (s *session) flush(ctx context.Context, final bool) error {
 	w := s.w
 	select {
-	case <-w.js.PublishAsyncComplete():
+	case <-s.js.PublishAsyncComplete():
 	case <-time.After(10 * time.Second):
 		return errors.New("publishes not acknowledged in 10 s")
 	}
-	if w.failed.Load() {
+	if s.failed.Load() {
 		return errors.New("a publish failed")
 	}
 
 	// Everything published before now is stored, the snapshots saved at
 	// the last flush included: their checkpoint can be written.
 	if s.pending > s.saved {
-		if _, err := w.workers.Put(ctx, w.checkpointKey(), []byte(strconv.FormatUint(s.pending, 10))); err != nil {
-			return fmt.Errorf("write checkpoint: %w", err)
+		if err := s.writeCheckpoint(ctx, s.pending); err != nil {
+			return err
 		}
 		s.saved = s.pending
 	}
@@ -520,14 +581,14 @@ func (s *session) flush(ctx context.Context, final bool) error {
 	}
 	s.dirty = append(s.dirty[:0], s.dirty[n:]...)
 
-	s.pending = w.lastSeen
+	s.pending = s.lastSeen
 	for _, t := range s.dirty {
 		s.pending = min(s.pending, t.firstUnsaved-1)
 	}
 	if final {
-		<-w.js.PublishAsyncComplete()
-		if _, err := w.workers.Put(ctx, w.checkpointKey(), []byte(strconv.FormatUint(s.pending, 10))); err != nil {
-			return fmt.Errorf("write checkpoint: %w", err)
+		<-s.js.PublishAsyncComplete()
+		if err := s.writeCheckpoint(ctx, s.pending); err != nil {
+			return err
 		}
 	}
 	return nil
