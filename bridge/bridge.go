@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -174,7 +175,14 @@ func (b *Bridge) Conns() int {
 	return len(b.conns)
 }
 
-func (b *Bridge) serveHealth(w http.ResponseWriter, _ *http.Request) {
+// serveHealth reports the bus connection, the open connections and the
+// process's resident memory; with ?gc=1 it first collects garbage and
+// returns freed memory to the system, so that memory figures compare live
+// memory rather than garbage awaiting collection.
+func (b *Bridge) serveHealth(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Query().Get("gc") == "1" {
+		debug.FreeOSMemory()
+	}
 	w.Header().Set("Content-Type", "application/json")
 	if !b.cfg.Conn.IsConnected() {
 		w.WriteHeader(http.StatusServiceUnavailable)
@@ -230,13 +238,19 @@ func (b *Bridge) serveWS(w http.ResponseWriter, r *http.Request) {
 	b.conns[c] = struct{}{}
 	b.wg.Add(1)
 	b.mu.Unlock()
-	defer func() {
-		b.mu.Lock()
-		delete(b.conns, c)
-		b.mu.Unlock()
-		b.wg.Done()
+
+	// The connection lives on in a goroutine of its own, so that the HTTP
+	// server's per-request buffers and state are released now rather than
+	// held for the life of the socket.
+	go func() {
+		defer func() {
+			b.mu.Lock()
+			delete(b.conns, c)
+			b.mu.Unlock()
+			b.wg.Done()
+		}()
+		c.serve(context.WithoutCancel(r.Context()), since)
 	}()
-	c.serve(r.Context(), since)
 }
 
 // admit checks a join token for a table and returns a close code if it
@@ -290,7 +304,7 @@ func (b *Bridge) publish(ctx context.Context, in schemas.Input, msgID string) er
 // false if the table has none yet.
 func (b *Bridge) view(ctx context.Context, table string) (schemas.TableView, bool, error) {
 	snap, found, err := worker.LoadTable(ctx, b.kv, table)
-	if err != nil || !found {
+	if err != nil || !found || !snap.Table.Open {
 		return schemas.TableView{}, false, err
 	}
 	return snap.Table.View(), true, nil

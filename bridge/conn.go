@@ -21,14 +21,15 @@ import (
 // goroutine and its writer in one of its own; everything else reaches the
 // client through the queue. Locks are taken in the order mu, qmu, cmu.
 type conn struct {
-	b      *Bridge
-	ws     *websocket.Conn
-	id     string
-	table  string
-	claims schemas.JoinClaims
-	log    *slog.Logger
-	wake   chan struct{} // the queue has messages
-	done   chan struct{} // closed by kill
+	b       *Bridge
+	ws      *websocket.Conn
+	id      string
+	table   string
+	claims  schemas.JoinClaims
+	log     *slog.Logger
+	wake    chan struct{} // the queue has messages
+	done    chan struct{} // closed by kill
+	reading chan struct{} // closed when nothing reads the socket any more
 
 	mu      sync.Mutex
 	syncing bool    // catching up: live events wait in backlog
@@ -54,6 +55,7 @@ func (b *Bridge) newConn(ws *websocket.Conn, table string, claims schemas.JoinCl
 		claims:  claims,
 		log:     b.log.With(slog.String(logConn, id), slog.String(logTable, table), slog.String(logUser, claims.UserID)),
 		wake:    make(chan struct{}, 1),
+		reading: make(chan struct{}),
 		done:    make(chan struct{}),
 		syncing: true,
 	}
@@ -125,8 +127,9 @@ func (c *conn) send(v any) {
 // serve runs the connection until either side closes it.
 func (c *conn) serve(ctx context.Context, since uint64) {
 	b := c.b
-	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	defer close(c.reading)
 	go c.write()
 
 	r, err := b.hub.join(c)
@@ -253,6 +256,11 @@ func (c *conn) read(ctx context.Context) {
 			c.kill(websocket.CloseNormalClosure, "")
 			return
 		}
+		select {
+		case <-c.done:
+			continue // closing: read on until the client's close frame
+		default:
+		}
 		c.ws.SetReadDeadline(time.Now().Add(b.cfg.PongWait))
 		if kind != websocket.TextMessage {
 			c.refuse("", ErrBadRequest, "send commands as JSON text frames")
@@ -262,7 +270,7 @@ func (c *conn) read(ctx context.Context) {
 			refusals++
 			if refusals >= b.cfg.MaxRefusals {
 				c.kill(CloseFlood, "too many commands")
-				return
+				continue
 			}
 			c.refuse(commandID(data), ErrRateLimited, "too many commands; resend later")
 			continue
@@ -335,8 +343,16 @@ func (c *conn) write() {
 			code, text := c.closeCode, c.closeText
 			c.cmu.Unlock()
 			if code != websocket.CloseAbnormalClosure {
+				// Send the close frame, then give the client a moment to
+				// answer it: closing the socket with its frames unread
+				// would reset the connection and lose the close code.
 				msg := websocket.FormatCloseMessage(code, text)
 				c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
+				c.ws.SetReadDeadline(time.Now().Add(closeGrace))
+				select {
+				case <-c.reading:
+				case <-time.After(closeGrace):
+				}
 			}
 			if code != websocket.CloseNormalClosure {
 				c.log.Debug("closed", slog.Int(logCode, code), slog.String("reason", text))
@@ -345,6 +361,10 @@ func (c *conn) write() {
 		}
 	}
 }
+
+// closeGrace is how long a closing connection waits for the client's
+// close frame.
+const closeGrace = 2 * time.Second
 
 // drain waits for the writer after a kill during set-up.
 func (c *conn) drain() {

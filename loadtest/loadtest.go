@@ -173,7 +173,7 @@ func healthURL(ws string) (string, error) {
 	default:
 		return "", fmt.Errorf("bridge URL %q: want ws or wss", ws)
 	}
-	return u.Scheme + "://" + u.Host + "/healthz", nil
+	return u.Scheme + "://" + u.Host + "/healthz?gc=1", nil
 }
 
 // run is one load test under way.

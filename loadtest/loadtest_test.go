@@ -32,8 +32,8 @@ func TestWSURL(t *testing.T) {
 
 func TestHealthURL(t *testing.T) {
 	tests := []struct{ name, ws, want string }{
-		{"ws", "ws://127.0.0.1:8081", "http://127.0.0.1:8081/healthz"},
-		{"wss", "wss://game.example", "https://game.example/healthz"},
+		{"ws", "ws://127.0.0.1:8081", "http://127.0.0.1:8081/healthz?gc=1"},
+		{"wss", "wss://game.example", "https://game.example/healthz?gc=1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

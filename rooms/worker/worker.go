@@ -294,6 +294,9 @@ func (w *Worker) runOnce(ctx context.Context, log *slog.Logger, parts []int) err
 				return errors.New("input consumer stopped")
 			}
 			s.handle(ctx, in)
+			if s.failed.Load() {
+				return errors.New("a publish or a snapshot read failed")
+			}
 		case <-tick.C:
 			if s.failed.Load() {
 				return errors.New("a publish failed")

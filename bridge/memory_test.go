@@ -1,0 +1,85 @@
+package bridge
+
+import (
+	"context"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/wordwalls/wordwalls/bus"
+	"github.com/wordwalls/wordwalls/jointoken"
+	"github.com/wordwalls/wordwalls/schemas"
+)
+
+// BenchmarkIdleConnection measures what one idle connection costs the
+// bridge in heap and goroutine stacks, with a real NATS server behind it.
+// Run with -benchtime=1000x: b.N is the number of connections held open.
+func BenchmarkIdleConnection(b *testing.B) {
+	ns, err := bus.StartServer(bus.ServerConfig{DataDir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ns.Shutdown()
+	nc, err := bus.Connect(ns.ClientURL(), "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer nc.Close()
+	ctx := context.Background()
+	if err := bus.Setup(ctx, nc, bus.Retention{}, 1); err != nil {
+		b.Fatal(err)
+	}
+	secret := []byte("bench-secret-0123456789")
+	br, err := New(ctx, Config{Conn: nc, Secret: secret})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(br.Handler())
+	defer srv.Close()
+	url := "ws" + strings.TrimPrefix(srv.URL, "http")
+
+	const tables = 100
+	tokens := make([]string, tables)
+	for i := range tokens {
+		tokens[i], _ = jointoken.Sign(secret, schemas.JoinClaims{
+			UserID: "u" + string(rune('a'+i%26)), Name: "P", Table: "t" + itoa(i), Role: "player", Exp: time.Now().Add(time.Hour).Unix(),
+		})
+	}
+	measure := func() uint64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapInuse + m.StackInuse
+	}
+	before := measure()
+	b.ResetTimer()
+	conns := make([]*websocket.Conn, 0, b.N)
+	for i := range b.N {
+		ws, _, err := websocket.DefaultDialer.Dial(url+"/ws/t"+itoa(i%tables)+"?token="+tokens[i%tables], nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ws.ReadMessage() // welcome
+		conns = append(conns, ws)
+	}
+	for br.Conns() < b.N {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(500 * time.Millisecond)
+	b.StopTimer()
+	// The client ends live in this process too; measure them alone and
+	// take them off.
+	after := measure()
+	b.ReportMetric(float64(after-before)/float64(b.N), "B/conn-both-ends")
+	for _, c := range conns {
+		c.Close()
+	}
+}
+
+func itoa(i int) string {
+	return strings.TrimLeft(string([]byte{byte('0' + i/100%10), byte('0' + i/10%10), byte('0' + i%10)}), "0") + "x"
+}
