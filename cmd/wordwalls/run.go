@@ -45,6 +45,8 @@ func runCommand() *ffcli.Command {
 		lexicons  = fs.String("lexicons", "", "folder whose NAME.txt files become lexicon NAME, besides the built-in ENABLE")
 		origins   = fs.String("origins", "", "comma-separated browser origins allowed to connect; * for any; empty: same host only")
 		publicURL = fs.String("public-url", "", "base URL players reach the game at; default http://ADDR")
+		debugAddr = fs.String("debug-addr", "", "address to serve Go profiles (/debug/pprof/) on; empty: off")
+		snapEvery = fs.Duration("snapshot-after", time.Second, "how long a changed table may go unsaved; longer saves work, shorter shortens recovery")
 	)
 	lf.register(fs)
 	return newCommand("run", "[flags]", "run the whole game in one process with embedded NATS", fs,
@@ -55,22 +57,24 @@ func runCommand() *ffcli.Command {
 			}
 			return runAll(ctx, log, allConfig{
 				addr: *addr, natsAddr: *natsAddr, dataDir: *dataDir, secret: *secret,
-				lexicons: *lexicons, origins: splitList(*origins), publicURL: *publicURL,
+				lexicons: *lexicons, origins: splitList(*origins), publicURL: *publicURL, debugAddr: *debugAddr, snapshotAfter: *snapEvery,
 			})
 		})
 }
 
 type allConfig struct {
-	addr, natsAddr, dataDir, secret, lexicons, publicURL string
-	origins                                              []string
-	ready                                                func(httpAddr, natsURL string) // called once serving; for tests
-	noWorker                                             bool                           // rooms run elsewhere; for tests
-	replayEvents                                         int                            // bridge.Config.ReplayEvents
+	addr, natsAddr, dataDir, secret, lexicons, publicURL, debugAddr string
+	origins                                                         []string
+	ready                                                           func(httpAddr, natsURL string) // called once serving; for tests
+	snapshotAfter                                                   time.Duration
+	noWorker                                                        bool // rooms run elsewhere; for tests
+	replayEvents                                                    int  // bridge.Config.ReplayEvents
 }
 
 // runAll wires the embedded NATS server, the built-in back end, a rooms
 // worker, the webhook worker and a bridge into one process.
 func runAll(ctx context.Context, log *slog.Logger, cfg allConfig) error {
+	var conns []*nats.Conn
 	if err := os.MkdirAll(cfg.dataDir, 0o755); err != nil {
 		return fmt.Errorf("data folder: %w", err)
 	}
@@ -92,11 +96,34 @@ func runAll(ctx context.Context, log *slog.Logger, cfg allConfig) error {
 		return err
 	}
 	defer ns.Shutdown()
-	nc, err := bus.Connect(ns.ClientURL(), "wordwalls", nats.InProcessServer(ns))
+	// Each part gets its own connection, as it would as its own process:
+	// the server reads one connection's messages in order, so a worker's
+	// burst of snapshots must not queue players' commands behind it.
+	connect := func(name string) (*nats.Conn, error) {
+		nc, err := bus.Connect(ns.ClientURL(), name, nats.InProcessServer(ns))
+		if err != nil {
+			return nil, err
+		}
+		conns = append(conns, nc)
+		return nc, nil
+	}
+	defer func() {
+		for _, nc := range conns {
+			nc.Close()
+		}
+	}()
+	nc, err := connect("wordwalls-backend")
 	if err != nil {
 		return err
 	}
-	defer nc.Close()
+	roomsConn, err := connect("wordwalls-rooms")
+	if err != nil {
+		return err
+	}
+	bridgeConn, err := connect("wordwalls-bridge")
+	if err != nil {
+		return err
+	}
 	if err := bus.Setup(ctx, nc, bus.Retention{}, 1); err != nil {
 		return fmt.Errorf("set up streams: %w", err)
 	}
@@ -135,12 +162,12 @@ func runAll(ctx context.Context, log *slog.Logger, cfg allConfig) error {
 	if err != nil {
 		return err
 	}
-	w, err := worker.New(ctx, worker.Config{Conn: nc, Backend: be, Logger: log})
+	w, err := worker.New(ctx, worker.Config{Conn: roomsConn, Backend: be, Logger: log, SnapshotAfter: cfg.snapshotAfter})
 	if err != nil {
 		return err
 	}
 	br, err := bridge.New(ctx, bridge.Config{
-		Conn: nc, Secret: key, AllowedOrigins: cfg.origins, Logger: log, ReplayEvents: cfg.replayEvents,
+		Conn: bridgeConn, Secret: key, AllowedOrigins: cfg.origins, Logger: log, ReplayEvents: cfg.replayEvents,
 	})
 	if err != nil {
 		return err
@@ -159,6 +186,13 @@ func runAll(ctx context.Context, log *slog.Logger, cfg allConfig) error {
 	})
 
 	g, gctx := errgroup.WithContext(ctx)
+	if cfg.debugAddr != "" {
+		dln, err := net.Listen("tcp", cfg.debugAddr)
+		if err != nil {
+			return fmt.Errorf("listen for profiles: %w", err)
+		}
+		g.Go(func() error { return serveHTTP(gctx, log, dln, debugHandler(), nil) })
+	}
 	if !cfg.noWorker {
 		g.Go(func() error { return w.Run(gctx) })
 	}
