@@ -1,10 +1,14 @@
 package bridge
 
 import (
+	"io"
+	"log/slog"
 	"net/http/httptest"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/wordwalls/wordwalls/schemas"
 )
 
 func TestCheckOrigin(t *testing.T) {
@@ -85,5 +89,42 @@ func TestRoomFill(t *testing.T) {
 	r.fill(ring(1, 8))
 	if diff := cmp.Diff([]uint64{4, 5, 6, 7, 8, 9}, seqs(r.ring)); diff != "" {
 		t.Errorf("ring after fill (-want +got):\n%s", diff)
+	}
+}
+
+// TestSlowReaderCutOff checks that a connection whose queue is full is
+// closed with 4008 instead of holding the table up, and that catching up
+// may exceed the queue's limit.
+func TestSlowReaderCutOff(t *testing.T) {
+	b := &Bridge{cfg: Config{SendQueue: 3}, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	c := b.newConn(nil, "t1", schemas.JoinClaims{UserID: "u1"})
+	for range 5 {
+		c.push([]byte(`{}`), true)
+	}
+	select {
+	case <-c.done:
+		t.Fatal("catching up closed the connection")
+	default:
+	}
+	c.queue = nil
+	for range 3 {
+		c.enqueue([]byte(`{}`))
+	}
+	select {
+	case <-c.done:
+		t.Fatal("closed before the queue was full")
+	default:
+	}
+	c.enqueue([]byte(`{}`))
+	select {
+	case <-c.done:
+	default:
+		t.Fatal("a full queue did not close the connection")
+	}
+	if c.closeCode != CloseTooSlow {
+		t.Errorf("close code %d, want %d", c.closeCode, CloseTooSlow)
+	}
+	if len(c.queue) != 3 {
+		t.Errorf("queue holds %d messages, want the 3 before the cut", len(c.queue))
 	}
 }

@@ -2,8 +2,11 @@ package bridge
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"net/http/httptest"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -34,7 +37,7 @@ func BenchmarkIdleConnection(b *testing.B) {
 		b.Fatal(err)
 	}
 	secret := []byte("bench-secret-0123456789")
-	br, err := New(ctx, Config{Conn: nc, Secret: secret})
+	br, err := New(ctx, Config{Conn: nc, Secret: secret, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -46,7 +49,7 @@ func BenchmarkIdleConnection(b *testing.B) {
 	tokens := make([]string, tables)
 	for i := range tokens {
 		tokens[i], _ = jointoken.Sign(secret, schemas.JoinClaims{
-			UserID: "u" + string(rune('a'+i%26)), Name: "P", Table: "t" + itoa(i), Role: "player", Exp: time.Now().Add(time.Hour).Unix(),
+			UserID: "u" + string(rune('a'+i%26)), Name: "P", Table: "t" + strconv.Itoa(i), Role: "player", Exp: time.Now().Add(time.Hour).Unix(),
 		})
 	}
 	measure := func() uint64 {
@@ -59,7 +62,7 @@ func BenchmarkIdleConnection(b *testing.B) {
 	b.ResetTimer()
 	conns := make([]*websocket.Conn, 0, b.N)
 	for i := range b.N {
-		ws, _, err := websocket.DefaultDialer.Dial(url+"/ws/t"+itoa(i%tables)+"?token="+tokens[i%tables], nil)
+		ws, _, err := websocket.DefaultDialer.Dial(url+"/ws/t"+strconv.Itoa(i%tables)+"?token="+tokens[i%tables], nil)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -78,8 +81,4 @@ func BenchmarkIdleConnection(b *testing.B) {
 	for _, c := range conns {
 		c.Close()
 	}
-}
-
-func itoa(i int) string {
-	return strings.TrimLeft(string([]byte{byte('0' + i/100%10), byte('0' + i/10%10), byte('0' + i%10)}), "0") + "x"
 }
