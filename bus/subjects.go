@@ -22,6 +22,9 @@ const (
 	ResultStream = "WW_RESULTS" // round-finished results
 	TableBucket  = "ww_tables"  // table snapshots with the last applied input
 	WorkerBucket = "ww_workers" // worker checkpoints
+	// BackendBucket is where the built-in back end keeps its tables; the
+	// Django back end keeps its own in its database.
+	BackendBucket = "ww_backend"
 )
 
 // Headers set on bus messages.

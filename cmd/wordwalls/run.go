@@ -31,9 +31,6 @@ import (
 	"github.com/wordwalls/wordwalls/webhook"
 )
 
-// BackendBucket is where the built-in back end keeps its tables.
-const BackendBucket = "ww_backend"
-
 func runCommand() *ffcli.Command {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	var (
@@ -136,9 +133,9 @@ func runAll(ctx context.Context, log *slog.Logger, cfg allConfig) error {
 	if err != nil {
 		return err
 	}
-	store, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: BackendBucket, Description: "built-in back end tables", History: 1})
+	store, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: bus.BackendBucket, Description: "built-in back end tables", History: 1})
 	if err != nil {
-		return fmt.Errorf("kv bucket %s: %w", BackendBucket, err)
+		return fmt.Errorf("kv bucket %s: %w", bus.BackendBucket, err)
 	}
 
 	ln, err := net.Listen("tcp", cfg.addr)
