@@ -3,10 +3,13 @@ package bridge
 import (
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/gorilla/websocket"
 
 	"github.com/wordwalls/wordwalls/schemas"
 )
@@ -97,7 +100,25 @@ func TestRoomFill(t *testing.T) {
 // may exceed the queue's limit.
 func TestSlowReaderCutOff(t *testing.T) {
 	b := &Bridge{cfg: Config{SendQueue: 3}, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	c := b.newConn(nil, "t1", schemas.JoinClaims{UserID: "u1"})
+	server := make(chan *websocket.Conn, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, err := (&websocket.Upgrader{}).Upgrade(w, r, nil)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		server <- ws
+	}))
+	defer srv.Close()
+	client, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(srv.URL, "http"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Close()
+
+	c := b.newConn(<-server, "t1", schemas.JoinClaims{UserID: "u1"})
+	close(c.reading)
+	c.writing = true // a writer is stuck on a client that does not read
 	for range 5 {
 		c.push([]byte(`{}`), true)
 	}
@@ -121,10 +142,8 @@ func TestSlowReaderCutOff(t *testing.T) {
 	default:
 		t.Fatal("a full queue did not close the connection")
 	}
-	if c.closeCode != CloseTooSlow {
-		t.Errorf("close code %d, want %d", c.closeCode, CloseTooSlow)
-	}
-	if len(c.queue) != 3 {
-		t.Errorf("queue holds %d messages, want the 3 before the cut", len(c.queue))
+	_, _, err = client.ReadMessage()
+	if ce, ok := err.(*websocket.CloseError); !ok || ce.Code != CloseTooSlow {
+		t.Errorf("client read %v, want close %d", err, CloseTooSlow)
 	}
 }

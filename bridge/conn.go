@@ -17,9 +17,10 @@ import (
 	"github.com/wordwalls/wordwalls/schemas"
 )
 
-// conn is one client connection. Its reader runs in the HTTP handler's
-// goroutine and its writer in one of its own; everything else reaches the
-// client through the queue. Locks are taken in the order mu, qmu, cmu.
+// conn is one client connection. Its reader lives as long as the
+// connection; a writer goroutine runs only while messages wait in the
+// queue, and pings come from a timer, so an idle connection costs one
+// goroutine. Locks are taken in the order mu, qmu, cmu.
 type conn struct {
 	b       *Bridge
 	ws      *websocket.Conn
@@ -27,7 +28,7 @@ type conn struct {
 	table   string
 	claims  schemas.JoinClaims
 	log     *slog.Logger
-	wake    chan struct{} // the queue has messages
+	pinger  *time.Timer
 	done    chan struct{} // closed by kill
 	reading chan struct{} // closed when nothing reads the socket any more
 
@@ -36,8 +37,9 @@ type conn struct {
 	backlog []event // live events that came while catching up
 	last    uint64  // newest table event queued
 
-	qmu   sync.Mutex
-	queue [][]byte // messages for the writer; grows only when needed
+	qmu     sync.Mutex
+	queue   [][]byte // messages for the writer; grows only when needed
+	writing bool     // a writer goroutine is running
 
 	cmu       sync.Mutex
 	closed    bool
@@ -47,18 +49,20 @@ type conn struct {
 
 func (b *Bridge) newConn(ws *websocket.Conn, table string, claims schemas.JoinClaims) *conn {
 	id := b.node + "-" + strconv.FormatUint(b.nextConn.Add(1), 36)
-	return &conn{
+	c := &conn{
 		b:       b,
 		ws:      ws,
 		id:      id,
 		table:   table,
 		claims:  claims,
 		log:     b.log.With(slog.String(logConn, id), slog.String(logTable, table), slog.String(logUser, claims.UserID)),
-		wake:    make(chan struct{}, 1),
 		reading: make(chan struct{}),
 		done:    make(chan struct{}),
 		syncing: true,
 	}
+	c.pinger = time.AfterFunc(time.Hour, c.ping)
+	c.pinger.Stop()
+	return c
 }
 
 // enqueue hands a message to the writer; a client too slow to keep up is
@@ -72,17 +76,18 @@ func (c *conn) enqueue(data []byte) {
 func (c *conn) push(data []byte, catchingUp bool) {
 	c.qmu.Lock()
 	full := !catchingUp && len(c.queue) >= c.b.cfg.SendQueue
+	start := false
 	if !full {
 		c.queue = append(c.queue, data)
+		start, c.writing = !c.writing, true
 	}
 	c.qmu.Unlock()
 	if full {
 		c.kill(CloseTooSlow, "too slow reading")
 		return
 	}
-	select {
-	case c.wake <- struct{}{}:
-	default:
+	if start {
+		go c.write()
 	}
 }
 
@@ -109,6 +114,7 @@ func (c *conn) kill(code int, text string) {
 	}
 	c.closed, c.closeCode, c.closeText = true, code, text
 	close(c.done)
+	go c.shut(code, text)
 }
 
 func (c *conn) sender() *schemas.Sender {
@@ -130,7 +136,8 @@ func (c *conn) serve(ctx context.Context, since uint64) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	defer close(c.reading)
-	go c.write()
+	c.pinger.Reset(b.cfg.PingInterval)
+	defer c.pinger.Stop()
 
 	r, err := b.hub.join(c)
 	if err != nil {
@@ -141,19 +148,14 @@ func (c *conn) serve(ctx context.Context, since uint64) {
 	}
 	defer b.hub.leave(c, r)
 
-	me := schemas.Player{ID: c.claims.UserID, Name: c.claims.Name, Role: c.claims.Role, Present: true}
-	c.send(schemas.Event{Type: schemas.EvWelcome, TS: b.cfg.Now().UnixMilli(), Me: &me})
-	if err := c.catchUp(ctx, r, since); err != nil {
-		c.log.Warn("catch up", slog.Any(logErr, err))
-		c.kill(websocket.CloseInternalServerErr, "cannot read table history")
-		c.drain()
-		return
-	}
-
-	join := schemas.Input{Type: schemas.InJoin, Table: c.table, From: c.sender()}
-	if err := b.publish(ctx, join, c.table+":join:"+c.id); err != nil {
-		c.log.Warn("publish join", slog.Any(logErr, err))
-		c.kill(websocket.CloseInternalServerErr, "bus unavailable")
+	// Joining runs in a goroutine of its own: encoding a snapshot needs a
+	// deep stack, which the reader, living as long as the connection,
+	// would otherwise keep.
+	joined := make(chan error, 1)
+	go func() { joined <- c.join(ctx, r, since) }()
+	if err := <-joined; err != nil {
+		c.log.Warn("join", slog.Any(logErr, err))
+		c.kill(websocket.CloseInternalServerErr, "cannot join the table now")
 		c.drain()
 		return
 	}
@@ -165,6 +167,22 @@ func (c *conn) serve(ctx context.Context, since uint64) {
 	}()
 
 	c.read(ctx)
+}
+
+// join greets the client, sends what it missed and announces it to the
+// table.
+func (c *conn) join(ctx context.Context, r *room, since uint64) error {
+	b := c.b
+	me := schemas.Player{ID: c.claims.UserID, Name: c.claims.Name, Role: c.claims.Role, Present: true}
+	c.send(schemas.Event{Type: schemas.EvWelcome, TS: b.cfg.Now().UnixMilli(), Me: &me})
+	if err := c.catchUp(ctx, r, since); err != nil {
+		return fmt.Errorf("catch up: %w", err)
+	}
+	in := schemas.Input{Type: schemas.InJoin, Table: c.table, From: c.sender()}
+	if err := b.publish(ctx, in, c.table+":join:"+c.id); err != nil {
+		return fmt.Errorf("publish join: %w", err)
+	}
+	return nil
 }
 
 // catchUp sends what the client missed: the events after since if they can
@@ -312,53 +330,64 @@ func commandID(data []byte) string {
 	return v.ID
 }
 
-// write sends queued messages and pings until the connection is killed,
-// then sends the close frame.
+// write sends what is queued, in as few wake-ups as it can, and ends when
+// the queue is empty.
 func (c *conn) write() {
-	b := c.b
-	ping := time.NewTicker(b.cfg.PingInterval)
-	defer ping.Stop()
-	defer c.ws.Close()
 	for {
-		select {
-		case <-c.wake:
-			c.qmu.Lock()
-			batch := c.queue
-			c.queue = nil
-			c.qmu.Unlock()
-			c.ws.SetWriteDeadline(time.Now().Add(b.cfg.WriteTimeout))
-			for _, data := range batch {
-				if err := c.ws.WriteMessage(websocket.TextMessage, data); err != nil {
-					c.kill(websocket.CloseAbnormalClosure, "")
-					return
-				}
-			}
-		case <-ping.C:
-			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(b.cfg.WriteTimeout)); err != nil {
+		c.qmu.Lock()
+		batch := c.queue
+		c.queue = nil
+		if len(batch) == 0 {
+			c.writing = false
+		}
+		c.qmu.Unlock()
+		if len(batch) == 0 {
+			return
+		}
+		c.ws.SetWriteDeadline(time.Now().Add(c.b.cfg.WriteTimeout))
+		for _, data := range batch {
+			if err := c.ws.WriteMessage(websocket.TextMessage, data); err != nil {
+				// Leave writing set: nothing more is written.
 				c.kill(websocket.CloseAbnormalClosure, "")
 				return
 			}
-		case <-c.done:
-			c.cmu.Lock()
-			code, text := c.closeCode, c.closeText
-			c.cmu.Unlock()
-			if code != websocket.CloseAbnormalClosure {
-				// Send the close frame, then give the client a moment to
-				// answer it: closing the socket with its frames unread
-				// would reset the connection and lose the close code.
-				msg := websocket.FormatCloseMessage(code, text)
-				c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
-				c.ws.SetReadDeadline(time.Now().Add(closeGrace))
-				select {
-				case <-c.reading:
-				case <-time.After(closeGrace):
-				}
-			}
-			if code != websocket.CloseNormalClosure {
-				c.log.Debug("closed", slog.Int(logCode, code), slog.String("reason", text))
-			}
-			return
 		}
+	}
+}
+
+// ping checks that the client is still there; its pong moves the read
+// deadline on.
+func (c *conn) ping() {
+	select {
+	case <-c.done:
+		return
+	default:
+	}
+	if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.b.cfg.WriteTimeout)); err != nil {
+		c.kill(websocket.CloseAbnormalClosure, "")
+		return
+	}
+	c.pinger.Reset(c.b.cfg.PingInterval)
+}
+
+// shut ends a killed connection: the close frame, a moment for the
+// client to answer it, then the socket.
+func (c *conn) shut(code int, text string) {
+	defer c.ws.Close()
+	if code == websocket.CloseAbnormalClosure {
+		return
+	}
+	// Closing the socket with the client's frames unread would reset the
+	// connection and lose the close code.
+	msg := websocket.FormatCloseMessage(code, text)
+	c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
+	c.ws.SetReadDeadline(time.Now().Add(closeGrace))
+	select {
+	case <-c.reading:
+	case <-time.After(closeGrace):
+	}
+	if code != websocket.CloseNormalClosure {
+		c.log.Debug("closed", slog.Int(logCode, code), slog.String("reason", text))
 	}
 }
 
