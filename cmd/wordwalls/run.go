@@ -71,7 +71,6 @@ type allConfig struct {
 // runAll wires the embedded NATS server, the built-in back end, a rooms
 // worker, the webhook worker and a bridge into one process.
 func runAll(ctx context.Context, log *slog.Logger, cfg allConfig) error {
-	var conns []*nats.Conn
 	if err := os.MkdirAll(cfg.dataDir, 0o755); err != nil {
 		return fmt.Errorf("data folder: %w", err)
 	}
@@ -93,34 +92,11 @@ func runAll(ctx context.Context, log *slog.Logger, cfg allConfig) error {
 		return err
 	}
 	defer ns.Shutdown()
-	// Each part gets its own connection, as it would as its own process:
-	// the server reads one connection's messages in order, so a worker's
-	// burst of snapshots must not queue players' commands behind it.
-	connect := func(name string) (*nats.Conn, error) {
-		nc, err := bus.Connect(ns.ClientURL(), name, nats.InProcessServer(ns))
-		if err != nil {
-			return nil, err
-		}
-		conns = append(conns, nc)
-		return nc, nil
-	}
-	defer func() {
-		for _, nc := range conns {
-			nc.Close()
-		}
-	}()
-	nc, err := connect("wordwalls-backend")
+	nc, err := bus.Connect(ns.ClientURL(), "wordwalls", nats.InProcessServer(ns))
 	if err != nil {
 		return err
 	}
-	roomsConn, err := connect("wordwalls-rooms")
-	if err != nil {
-		return err
-	}
-	bridgeConn, err := connect("wordwalls-bridge")
-	if err != nil {
-		return err
-	}
+	defer nc.Close()
 	if err := bus.Setup(ctx, nc, bus.Retention{}, 1); err != nil {
 		return fmt.Errorf("set up streams: %w", err)
 	}
@@ -159,12 +135,12 @@ func runAll(ctx context.Context, log *slog.Logger, cfg allConfig) error {
 	if err != nil {
 		return err
 	}
-	w, err := worker.New(ctx, worker.Config{Conn: roomsConn, Backend: be, Logger: log, SnapshotAfter: cfg.snapshotAfter})
+	w, err := worker.New(ctx, worker.Config{Conn: nc, Backend: be, Logger: log, SnapshotAfter: cfg.snapshotAfter})
 	if err != nil {
 		return err
 	}
 	br, err := bridge.New(ctx, bridge.Config{
-		Conn: bridgeConn, Secret: key, AllowedOrigins: cfg.origins, Logger: log, ReplayEvents: cfg.replayEvents,
+		Conn: nc, Secret: key, AllowedOrigins: cfg.origins, Logger: log, ReplayEvents: cfg.replayEvents,
 	})
 	if err != nil {
 		return err
