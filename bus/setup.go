@@ -2,7 +2,6 @@ package bus
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"reflect"
 	"time"
@@ -113,6 +112,3 @@ func ensureStream(mgr *jsm.Manager, cfg api.StreamConfig) error {
 	}
 	return nil
 }
-
-// ErrNoSnapshot is returned when a table has no snapshot yet.
-var ErrNoSnapshot = errors.New("no snapshot")

@@ -60,7 +60,6 @@ type Worker struct {
 
 	tables  jetstream.KeyValue
 	workers jetstream.KeyValue
-	applied atomic.Uint64
 }
 
 // New checks the configuration and opens the buckets the worker needs.
@@ -112,9 +111,6 @@ const (
 	logErr     = "err"
 	logRound   = "round"
 )
-
-// Applied is how many inputs the worker has applied since it started.
-func (w *Worker) Applied() uint64 { return w.applied.Load() }
 
 // Run consumes inputs until ctx ends, then saves every table and its
 // checkpoint. Each shard runs on its own; after a failed publish a shard
@@ -310,7 +306,6 @@ func (w *Worker) runOnce(ctx context.Context, log *slog.Logger, parts []int) err
 
 // handle applies one input to its table and publishes what follows.
 func (s *session) handle(ctx context.Context, in input) {
-	w := s.w
 	seq := in.meta.Sequence.Stream
 	s.lastSeen = seq
 	name, err := bus.TableOfInput(in.msg.Subject())
@@ -340,7 +335,6 @@ func (s *session) handle(ctx context.Context, in input) {
 	res := t.Apply(msg, in.meta.Timestamp.UnixMilli())
 	t.inputSeq = seq
 	s.markDirty(t, seq)
-	w.applied.Add(1)
 	s.publish(ctx, t, res)
 }
 
