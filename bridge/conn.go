@@ -271,6 +271,7 @@ func (c *conn) read(ctx context.Context) {
 			if errors.Is(err, websocket.ErrReadLimit) {
 				c.kill(websocket.CloseMessageTooBig, "frame too big")
 			}
+			c.log.Debug("read ended", slog.Any(logErr, err))
 			c.kill(websocket.CloseNormalClosure, "")
 			return
 		}
@@ -348,7 +349,7 @@ func (c *conn) write() {
 		for _, data := range batch {
 			if err := c.ws.WriteMessage(websocket.TextMessage, data); err != nil {
 				// Leave writing set: nothing more is written.
-				c.kill(websocket.CloseAbnormalClosure, "")
+				c.kill(websocket.CloseAbnormalClosure, "write: "+err.Error())
 				return
 			}
 		}
@@ -364,7 +365,7 @@ func (c *conn) ping() {
 	default:
 	}
 	if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(c.b.cfg.WriteTimeout)); err != nil {
-		c.kill(websocket.CloseAbnormalClosure, "")
+		c.kill(websocket.CloseAbnormalClosure, "ping: "+err.Error())
 		return
 	}
 	c.pinger.Reset(c.b.cfg.PingInterval)
@@ -375,6 +376,7 @@ func (c *conn) ping() {
 func (c *conn) shut(code int, text string) {
 	defer c.ws.Close()
 	if code == websocket.CloseAbnormalClosure {
+		c.log.Debug("dropped", slog.String("reason", text))
 		return
 	}
 	// Closing the socket with the client's frames unread would reset the
