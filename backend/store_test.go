@@ -12,34 +12,9 @@ import (
 
 	"github.com/wordwalls/wordwalls/backend/lexicon"
 	"github.com/wordwalls/wordwalls/bus"
+	"github.com/wordwalls/wordwalls/bus/bustest"
 	"github.com/wordwalls/wordwalls/schemas"
 )
-
-// startJetStream starts an embedded NATS server with the streams set up
-// and returns a JetStream context on it.
-func startJetStream(t *testing.T) jetstream.JetStream {
-	t.Helper()
-	ns, err := bus.StartServer(bus.ServerConfig{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(ns.Shutdown)
-	nc, err := bus.Connect(ns.ClientURL(), "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := bus.Setup(ctx, nc, bus.Retention{}, 1); err != nil {
-		t.Fatal(err)
-	}
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return js
-}
 
 func newBucket(t *testing.T, js jetstream.JetStream) jetstream.KeyValue {
 	t.Helper()
@@ -70,7 +45,8 @@ func newStoredServer(t *testing.T, kv jetstream.KeyValue) *Server {
 }
 
 func TestPersistence(t *testing.T) {
-	kv := newBucket(t, startJetStream(t))
+	_, js := bustest.Start(t)
+	kv := newBucket(t, js)
 	before := newStoredServer(t, kv)
 	public := createTable(t, before, CreateTableRequest{Name: "stored", ProbMax: 30, QuestionsPerRound: 10, Public: true}).Table
 	private := createTable(t, before, CreateTableRequest{Name: "hidden"}).Table
@@ -140,7 +116,8 @@ func TestPersistence(t *testing.T) {
 // TestSharedStore has two servers over one bucket: a write from a stale
 // copy must not undo the other's.
 func TestSharedStore(t *testing.T) {
-	kv := newBucket(t, startJetStream(t))
+	_, js := bustest.Start(t)
+	kv := newBucket(t, js)
 	a := newStoredServer(t, kv)
 	tab := createTable(t, a, CreateTableRequest{QuestionsPerRound: 10}).Table
 	b := newStoredServer(t, kv)
@@ -170,7 +147,7 @@ func TestSharedStore(t *testing.T) {
 }
 
 func TestOpenPublishes(t *testing.T) {
-	js := startJetStream(t)
+	_, js := bustest.Start(t)
 	s, err := New(context.Background(), Config{
 		Lexicons: map[string]*lexicon.Lexicon{"TEST": testLexicon},
 		Secret:   testSecret,

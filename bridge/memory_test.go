@@ -13,7 +13,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/wordwalls/wordwalls/bus"
+	"github.com/wordwalls/wordwalls/bus/bustest"
 	"github.com/wordwalls/wordwalls/jointoken"
 	"github.com/wordwalls/wordwalls/schemas"
 )
@@ -22,20 +22,8 @@ import (
 // bridge in heap and goroutine stacks, with a real NATS server behind it.
 // Run with -benchtime=1000x: b.N is the number of connections held open.
 func BenchmarkIdleConnection(b *testing.B) {
-	ns, err := bus.StartServer(bus.ServerConfig{DataDir: b.TempDir()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ns.Shutdown()
-	nc, err := bus.Connect(ns.ClientURL(), "bench")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer nc.Close()
+	nc, _ := bustest.Start(b)
 	ctx := context.Background()
-	if err := bus.Setup(ctx, nc, bus.Retention{}, 1); err != nil {
-		b.Fatal(err)
-	}
 	secret := []byte("bench-secret-0123456789")
 	br, err := New(ctx, Config{Conn: nc, Secret: secret, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {

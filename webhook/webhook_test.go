@@ -20,6 +20,7 @@ import (
 	"github.com/wordwalls/wordwalls/backend"
 	"github.com/wordwalls/wordwalls/backend/lexicon"
 	"github.com/wordwalls/wordwalls/bus"
+	"github.com/wordwalls/wordwalls/bus/bustest"
 	"github.com/wordwalls/wordwalls/schemas"
 )
 
@@ -29,31 +30,6 @@ var quiet = slog.New(slog.DiscardHandler)
 
 // waitFor is how long a test waits for something the webhook should do.
 const waitFor = 15 * time.Second
-
-// startJetStream starts an embedded NATS server with the streams set up.
-func startJetStream(t *testing.T) (*nats.Conn, jetstream.JetStream) {
-	t.Helper()
-	ns, err := bus.StartServer(bus.ServerConfig{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(ns.Shutdown)
-	nc, err := bus.Connect(ns.ClientURL(), "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := bus.Setup(ctx, nc, bus.Retention{}, 1); err != nil {
-		t.Fatal(err)
-	}
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return nc, js
-}
 
 // post is one request the fake back end received.
 type post struct {
@@ -191,7 +167,7 @@ func publishResult(t *testing.T, js jetstream.JetStream, res schemas.RoundResult
 }
 
 func TestRetriesUntilAccepted(t *testing.T) {
-	nc, js := startJetStream(t)
+	nc, js := bustest.Start(t)
 	be := newFakeBackend(t, 2)
 	startRun(t, nc, be.URL)
 
@@ -212,7 +188,7 @@ func TestRetriesUntilAccepted(t *testing.T) {
 }
 
 func TestTerminatesWhatIsNoResult(t *testing.T) {
-	nc, js := startJetStream(t)
+	nc, js := bustest.Start(t)
 	be := newFakeBackend(t, 0)
 	startRun(t, nc, be.URL)
 
@@ -234,7 +210,7 @@ func TestTerminatesWhatIsNoResult(t *testing.T) {
 }
 
 func TestRestartSendsNothingTwice(t *testing.T) {
-	nc, js := startJetStream(t)
+	nc, js := bustest.Start(t)
 	be := newFakeBackend(t, 0)
 
 	stop := startRun(t, nc, be.URL)
@@ -260,7 +236,7 @@ func TestRestartSendsNothingTwice(t *testing.T) {
 // TestDeliversToBuiltinBackend runs the webhook against the real back end
 // handler.
 func TestDeliversToBuiltinBackend(t *testing.T) {
-	nc, js := startJetStream(t)
+	nc, js := bustest.Start(t)
 	lex := lexicon.New("TEST", strings.Fields("RETAINS NASTIER RETINAS RETSINA STAINER STEARIN ANESTRI"))
 	s, err := backend.New(context.Background(), backend.Config{
 		Lexicons: map[string]*lexicon.Lexicon{"TEST": lex},
@@ -290,7 +266,7 @@ func TestDeliversToBuiltinBackend(t *testing.T) {
 }
 
 func TestRunRefuses(t *testing.T) {
-	nc, _ := startJetStream(t)
+	nc, _ := bustest.Start(t)
 	tests := []struct {
 		name string
 		cfg  Config
@@ -380,7 +356,7 @@ func TestLogLimiter(t *testing.T) {
 }
 
 func TestConsumerDeletedIsRecreated(t *testing.T) {
-	nc, js := startJetStream(t)
+	nc, js := bustest.Start(t)
 	be := newFakeBackend(t, 0)
 	startRun(t, nc, be.URL)
 

@@ -578,9 +578,11 @@ func (s *session) flush(ctx context.Context, final bool) error {
 	}
 	s.dirty = append(s.dirty[:0], s.dirty[n:]...)
 
+	// The dirty list is in the order tables became dirty, so its head holds
+	// the oldest input not yet saved.
 	s.pending = s.lastSeen
-	for _, t := range s.dirty {
-		s.pending = min(s.pending, t.firstUnsaved-1)
+	if len(s.dirty) > 0 {
+		s.pending = s.dirty[0].firstUnsaved - 1
 	}
 	if final {
 		<-s.js.PublishAsyncComplete()
