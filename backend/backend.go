@@ -7,7 +7,10 @@ package backend
 import (
 	"cmp"
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -51,6 +54,18 @@ type Config struct {
 	// Now is the clock for creation times and token expiry; default
 	// time.Now.
 	Now func() time.Time
+	// Live tells who sits at a table and what it is doing, for the table
+	// lists; found is false for a table with no saved state yet. Nil lists
+	// tables without it.
+	Live func(ctx context.Context, table string) (live Live, found bool, err error)
+}
+
+// Live is what a table is doing now, as of its last saved state (about a
+// second old at most).
+type Live struct {
+	Players []string `json:"players"` // present players' names, spectators not included
+	Phase   string   `json:"phase"`   // idle, countdown or running
+	Round   int      `json:"round"`   // the current or last round; 0 before the first
 }
 
 // Defaults and limits for new tables.
@@ -62,11 +77,12 @@ const (
 )
 
 // Errors the Server's methods return; the HTTP API answers them with 404,
-// 503 and 410. Validation errors are *InvalidError, answered with 400.
+// 503, 410 and 403. Validation errors are *InvalidError, answered with 400.
 var (
 	ErrNoTable     = errors.New("no such table")
 	ErrUnavailable = errors.New("the game server is unavailable")
 	ErrForgotten   = errors.New("round is too old to repeat")
+	ErrWrongKey    = errors.New("user_id and key do not match")
 )
 
 // InvalidError says which field of a request is wrong and why. Its message
@@ -144,6 +160,7 @@ type TableSummary struct {
 	TimeLimit         int    `json:"time_limit"` // seconds
 	Public            bool   `json:"public"`
 	CreatedAt         int64  `json:"created_at"` // ms since the Unix epoch
+	Live              *Live  `json:"live,omitempty"`
 }
 
 // CreateTableRequest asks for a new table. Zero values take the defaults:
@@ -162,17 +179,22 @@ type CreateTableRequest struct {
 }
 
 // CreateTableResponse gives the creator the new table and a host token.
+// Key lets the creator ask for fresh host tokens later.
 type CreateTableResponse struct {
 	Table   string `json:"table"`
 	UserID  string `json:"user_id"`
 	Token   string `json:"token"`
 	JoinURL string `json:"join_url"`
+	Key     string `json:"key"`
 }
 
-// TokenResponse is a join token and the user it was issued to.
+// TokenResponse is a join token and the user it was issued to. Key is the
+// user's seat key: with it, and only with it, the same user id gets a new
+// token after this one expires or the page reloads.
 type TokenResponse struct {
 	UserID string `json:"user_id"`
 	Token  string `json:"token"`
+	Key    string `json:"key"`
 }
 
 // CreateTable checks req, opens the table on the bus and keeps it. The
@@ -229,6 +251,7 @@ func (s *Server) CreateTable(ctx context.Context, req CreateTableRequest) (Creat
 		UserID:  t.Creator,
 		Token:   tok,
 		JoinURL: s.cfg.PublicURL + "/t/" + sum.Table,
+		Key:     s.seatKey(sum.Table, t.Creator),
 	}, nil
 }
 
@@ -305,12 +328,22 @@ func hasControl(s string) bool {
 // Token issues a join token for a new user at an existing table. The role
 // is player or spectator; empty means player.
 func (s *Server) Token(table, name, role string) (TokenResponse, error) {
-	return s.token(table, "", name, role)
+	return s.token(table, "", "", name, role)
+}
+
+// Rejoin issues a new join token for a user who already has a seat at the
+// table, proven by the key that came with their first token. The creator
+// gets the host role back; anyone else gets role (empty means player).
+func (s *Server) Rejoin(table, userID, key, name, role string) (TokenResponse, error) {
+	if userID == "" {
+		return TokenResponse{}, invalid("user_id", "must not be empty")
+	}
+	return s.token(table, userID, key, name, role)
 }
 
 // token issues a join token for userID, or for a new user when userID is
 // empty.
-func (s *Server) token(table, userID, name, role string) (TokenResponse, error) {
+func (s *Server) token(table, userID, key, name, role string) (TokenResponse, error) {
 	name, err := displayName("name", name)
 	if err != nil {
 		return TokenResponse{}, err
@@ -329,22 +362,27 @@ func (s *Server) token(table, userID, name, role string) (TokenResponse, error) 
 	if !ok {
 		return TokenResponse{}, ErrNoTable
 	}
-	// TODO: guests have no secret of their own, so anyone who knows a user
-	// id (every client sees them) can get a token for it; that needs
-	// accounts. The creator's id at least, which would make its holder
-	// host, is never handed out again.
-	if userID == t.Creator {
-		return TokenResponse{}, invalid("user_id",
-			"belongs to the table's creator, whose token comes with the table")
-	}
-	if userID == "" {
+	switch {
+	case userID == "":
 		userID = newUserID()
+	case !hmac.Equal([]byte(key), []byte(s.seatKey(table, userID))):
+		return TokenResponse{}, ErrWrongKey
+	case userID == t.Creator:
+		role = schemas.RoleHost
 	}
 	tok, err := s.sign(table, userID, name, role)
 	if err != nil {
 		return TokenResponse{}, err
 	}
-	return TokenResponse{UserID: userID, Token: tok}, nil
+	return TokenResponse{UserID: userID, Token: tok, Key: s.seatKey(table, userID)}, nil
+}
+
+// seatKey is the secret that proves a user owns their id at a table: an
+// HMAC of both under the back end's secret, so nothing needs storing.
+func (s *Server) seatKey(table, userID string) string {
+	mac := hmac.New(sha256.New, s.cfg.Secret)
+	mac.Write([]byte("seat\x00" + table + "\x00" + userID))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
 }
 
 func (s *Server) sign(table, userID, name, role string) (string, error) {
@@ -383,6 +421,24 @@ func (s *Server) PublicTables() []TableSummary {
 		return cmp.Or(cmp.Compare(b.CreatedAt, a.CreatedAt), strings.Compare(a.Table, b.Table))
 	})
 	return list
+}
+
+// withLive fills in what each table is doing, when Config.Live can tell;
+// a table it cannot read is listed without.
+func (s *Server) withLive(ctx context.Context, list []TableSummary) {
+	if s.cfg.Live == nil {
+		return
+	}
+	for i := range list {
+		live, found, err := s.cfg.Live(ctx, list[i].Table)
+		if err != nil {
+			s.log.Warn("read live table", slog.String(logTable, list[i].Table), slog.Any(logErr, err))
+			continue
+		}
+		if found {
+			list[i].Live = &live
+		}
+	}
 }
 
 // Results returns a table's recorded round results in round order; nil for

@@ -270,6 +270,7 @@ func TestCreateTableOpenFails(t *testing.T) {
 func TestTokens(t *testing.T) {
 	s, _ := newTestServer(t)
 	created := createTable(t, s, CreateTableRequest{Player: "  Alice  "})
+	other := createTable(t, s, CreateTableRequest{Player: "Olga"})
 	exp := testNow.Add(DefaultTokenTTL).Unix()
 
 	verify := func(t *testing.T, tok string) schemas.JoinClaims {
@@ -320,13 +321,46 @@ func TestTokens(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		again, err := s.token(created.Table, first.UserID, "Bobby", schemas.RoleSpectator)
+		again, err := s.Rejoin(created.Table, first.UserID, first.Key, "Bobby", schemas.RoleSpectator)
 		if err != nil {
 			t.Fatal(err)
 		}
 		want := schemas.JoinClaims{UserID: first.UserID, Name: "Bobby", Table: created.Table, Role: schemas.RoleSpectator, Exp: exp}
 		if diff := cmp.Diff(want, verify(t, again.Token)); diff != "" {
 			t.Errorf("claims (-want +got):\n%s", diff)
+		}
+		if again.Key != first.Key {
+			t.Errorf("key changed from %q to %q", first.Key, again.Key)
+		}
+	})
+
+	t.Run("creator_rejoins_as_host", func(t *testing.T) {
+		again, err := s.Rejoin(created.Table, created.UserID, created.Key, "Alice", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := schemas.JoinClaims{UserID: created.UserID, Name: "Alice", Table: created.Table, Role: schemas.RoleHost, Exp: exp}
+		if diff := cmp.Diff(want, verify(t, again.Token)); diff != "" {
+			t.Errorf("claims (-want +got):\n%s", diff)
+		}
+	})
+
+	t.Run("wrong_key", func(t *testing.T) {
+		bob, err := s.Token(created.Table, "Bob", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct{ name, user, key string }{
+			{"no_key", bob.UserID, ""},
+			{"creator_without_key", created.UserID, ""},
+			{"someone_elses_key", created.UserID, bob.Key},
+			{"key_from_another_table", other.UserID, other.Key},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				if _, err := s.Rejoin(created.Table, tt.user, tt.key, "Mallory", ""); !errors.Is(err, ErrWrongKey) {
+					t.Errorf("got %v, want ErrWrongKey", err)
+				}
+			})
 		}
 	})
 
@@ -336,10 +370,9 @@ func TestTokens(t *testing.T) {
 			{"unknown_role", created.Table, "", "Bob", "admin", "role"},
 			{"empty_name", created.Table, "", "", "", "name"},
 			{"bad_user_id", created.Table, "g 1", "Bob", "", "user_id"},
-			{"creator_id", created.Table, created.UserID, "Mallory", "", "user_id"},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
-				_, err := s.token(tt.table, tt.user, tt.player, tt.role)
+				_, err := s.token(tt.table, tt.user, "", tt.player, tt.role)
 				var inv *InvalidError
 				if !errors.As(err, &inv) || inv.Field != tt.field {
 					t.Errorf("got %v, want an invalid %s", err, tt.field)

@@ -95,6 +95,8 @@ func errorStatus(err error) int {
 		return http.StatusServiceUnavailable
 	case errors.Is(err, ErrForgotten):
 		return http.StatusGone
+	case errors.Is(err, ErrWrongKey):
+		return http.StatusForbidden
 	}
 	return http.StatusInternalServerError
 }
@@ -193,10 +195,16 @@ func (s *Server) createTable(r *http.Request) (int, any, error) {
 	return http.StatusCreated, resp, nil
 }
 
-func (s *Server) listTables(*http.Request) (int, any, error) {
+// maxListed is how many public tables GET /api/tables lists, newest first.
+const maxListed = 100
+
+func (s *Server) listTables(r *http.Request) (int, any, error) {
+	list := s.PublicTables()
+	list = list[:min(len(list), maxListed)]
+	s.withLive(r.Context(), list)
 	return http.StatusOK, struct {
 		Tables []TableSummary `json:"tables"`
-	}{s.PublicTables()}, nil
+	}{list}, nil
 }
 
 func (s *Server) getTable(r *http.Request) (int, any, error) {
@@ -204,15 +212,18 @@ func (s *Server) getTable(r *http.Request) (int, any, error) {
 	if !ok {
 		return 0, nil, ErrNoTable
 	}
-	return http.StatusOK, sum, nil
+	one := []TableSummary{sum}
+	s.withLive(r.Context(), one)
+	return http.StatusOK, one[0], nil
 }
 
-// tokenRequest asks for a join token; UserID re-issues one for a guest
-// who already has an id.
+// tokenRequest asks for a join token; UserID and Key re-issue one for a
+// user who already has a seat.
 type tokenRequest struct {
 	Name   string `json:"name"`
 	Role   string `json:"role"`
 	UserID string `json:"user_id"`
+	Key    string `json:"key"`
 }
 
 func (s *Server) issueToken(r *http.Request) (int, any, error) {
@@ -223,7 +234,10 @@ func (s *Server) issueToken(r *http.Request) (int, any, error) {
 	if _, ok := s.Summary(r.PathValue("id")); !ok {
 		return 0, nil, ErrNoTable
 	}
-	resp, err := s.token(r.PathValue("id"), req.UserID, req.Name, req.Role)
+	if req.UserID == "" && req.Key != "" {
+		return 0, nil, invalid("user_id", "must be given with key")
+	}
+	resp, err := s.token(r.PathValue("id"), req.UserID, req.Key, req.Name, req.Role)
 	if err != nil {
 		return 0, nil, err
 	}

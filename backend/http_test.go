@@ -181,7 +181,10 @@ func TestHTTPTokens(t *testing.T) {
 	}{
 		{"player_by_default", `{"name":"Bob"}`, schemas.RolePlayer, ""},
 		{"spectator", `{"name":"Carol","role":"spectator"}`, schemas.RoleSpectator, ""},
-		{"reissue", `{"name":"Bob","role":"player","user_id":"g0123456789ab"}`, schemas.RolePlayer, "g0123456789ab"},
+		{"reissue", `{"name":"Bob","role":"player","user_id":"g0123456789ab","key":"` +
+			s.seatKey(tab, "g0123456789ab") + `"}`, schemas.RolePlayer, "g0123456789ab"},
+		{"creator_rejoins", `{"name":"Alice","user_id":"` + creator + `","key":"` + created.Key + `"}`,
+			schemas.RoleHost, creator},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -193,6 +196,9 @@ func TestHTTPTokens(t *testing.T) {
 			a.decodeStrict(t, &resp)
 			if tt.user != "" && resp.UserID != tt.user {
 				t.Errorf("user id %q, want %q", resp.UserID, tt.user)
+			}
+			if resp.Key != s.seatKey(tab, resp.UserID) {
+				t.Errorf("key %q is not the seat key of %s", resp.Key, resp.UserID)
 			}
 			claims, err := jointoken.Verify(testSecret, resp.Token, testNow)
 			if err != nil {
@@ -207,12 +213,21 @@ func TestHTTPTokens(t *testing.T) {
 	for _, tt := range []struct{ name, body, want string }{
 		{"host_refused", `{"name":"Mallory","role":"host"}`, "role: must be player or spectator"},
 		{"bad_user_id", `{"name":"Bob","user_id":"../g1"}`, "user_id:"},
-		{"creator_id", `{"name":"Mallory","user_id":"` + creator + `"}`, "user_id: belongs to the table's creator"},
 		{"no_name", `{"role":"player"}`, "name: must not be empty"},
 		{"unknown_field", `{"name":"Bob","admin":true}`, "unknown field"},
+		{"key_without_user", `{"name":"Bob","key":"` + created.Key + `"}`, "user_id: must be given with key"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			call(t, h, "POST", path, tt.body).wantError(t, http.StatusBadRequest, tt.want)
+		})
+	}
+	for _, tt := range []struct{ name, body string }{
+		{"creator_without_key", `{"name":"Mallory","user_id":"` + creator + `"}`},
+		{"guest_without_key", `{"name":"Mallory","user_id":"g0123456789ab"}`},
+		{"wrong_key", `{"name":"Mallory","user_id":"` + creator + `","key":"` + s.seatKey(tab, "g0123456789ab") + `"}`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			call(t, h, "POST", path, tt.body).wantError(t, http.StatusForbidden, "user_id and key do not match")
 		})
 	}
 }

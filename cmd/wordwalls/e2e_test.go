@@ -10,9 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/gorilla/websocket"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/wordwalls/wordwalls/backend"
 	"github.com/wordwalls/wordwalls/bus"
 	"github.com/wordwalls/wordwalls/client"
 	"github.com/wordwalls/wordwalls/jointoken"
@@ -552,4 +555,51 @@ func TestRoomsKilled(t *testing.T) {
 			t.Errorf("bob saw %d duplicates and %d gaps across restarts", dups, gaps)
 		}
 	})
+}
+
+// TestLiveTables checks that the lobby's table list says who is at each
+// public table and what it is doing, from the table's saved state.
+func TestLiveTables(t *testing.T) {
+	g := startGame(t)
+	var tb created
+	req := map[string]any{
+		"lexicon": "ENABLE", "length": 7, "prob_min": 1, "prob_max": 40,
+		"questions_per_round": 10, "time_limit": 60, "player": "Alice", "public": true,
+	}
+	if code := g.api(t, "POST", "/api/tables", req, &tb, false); code != http.StatusCreated {
+		t.Fatalf("create table: status %d", code)
+	}
+	alice := g.connect(t, tb, "alice", 0)
+	bob := g.connect(t, g.token(t, tb.Table, "Bob", schemas.RolePlayer), "bob", 0)
+	g.connect(t, g.token(t, tb.Table, "Mo", schemas.RoleSpectator), "mo", 0)
+	startRound(t, alice, bob)
+
+	want := backend.Live{Players: []string{"Alice", "Bob"}, Phase: schemas.PhaseRunning, Round: 1}
+	sorted := cmpopts.SortSlices(func(a, b string) bool { return a < b })
+	var got *backend.Live
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		var list struct{ Tables []backend.TableSummary }
+		if code := g.api(t, "GET", "/api/tables", nil, &list, false); code != http.StatusOK {
+			t.Fatalf("list tables: status %d", code)
+		}
+		if len(list.Tables) != 1 || list.Tables[0].Table != tb.Table {
+			t.Fatalf("listed %+v, want only %s", list.Tables, tb.Table)
+		}
+		if got = list.Tables[0].Live; got != nil && cmp.Equal(*got, want, sorted) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if got == nil || !cmp.Equal(*got, want, sorted) {
+		t.Fatalf("live %+v, want %+v", got, want)
+	}
+
+	var one backend.TableSummary
+	if code := g.api(t, "GET", "/api/tables/"+tb.Table, nil, &one, false); code != http.StatusOK {
+		t.Fatalf("get table: status %d", code)
+	}
+	if one.Live == nil || !cmp.Equal(*one.Live, want, sorted) {
+		t.Errorf("GET /api/tables/%s live %+v, want %+v", tb.Table, one.Live, want)
+	}
 }

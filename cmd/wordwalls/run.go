@@ -26,9 +26,11 @@ import (
 	"github.com/wordwalls/wordwalls/backend/lexicon"
 	"github.com/wordwalls/wordwalls/bridge"
 	"github.com/wordwalls/wordwalls/bus"
+	"github.com/wordwalls/wordwalls/rooms"
 	"github.com/wordwalls/wordwalls/rooms/worker"
 	"github.com/wordwalls/wordwalls/schemas"
 	"github.com/wordwalls/wordwalls/webhook"
+	"github.com/wordwalls/wordwalls/webui"
 )
 
 func runCommand() *ffcli.Command {
@@ -105,6 +107,10 @@ func runAll(ctx context.Context, log *slog.Logger, cfg allConfig) error {
 		return fmt.Errorf("jetstream: %w", err)
 	}
 
+	tables, err := js.KeyValue(ctx, bus.TableBucket)
+	if err != nil {
+		return fmt.Errorf("kv bucket %s: %w", bus.TableBucket, err)
+	}
 	lexs, err := loadLexicons(cfg.lexicons)
 	if err != nil {
 		return err
@@ -131,6 +137,9 @@ func runAll(ctx context.Context, log *slog.Logger, cfg allConfig) error {
 		Open: func(ctx context.Context, in schemas.Input) error {
 			return openTable(ctx, js, in)
 		},
+		Live: func(ctx context.Context, table string) (backend.Live, bool, error) {
+			return liveTable(ctx, tables, table)
+		},
 	})
 	if err != nil {
 		return err
@@ -150,13 +159,7 @@ func runAll(ctx context.Context, log *slog.Logger, cfg allConfig) error {
 	mux.Handle("/api/", be.Handler())
 	mux.Handle("/ws/", br.Handler())
 	mux.Handle("/healthz", br.Handler())
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/" {
-			http.NotFound(w, r)
-			return
-		}
-		fmt.Fprintln(w, "wordwalls is running: create a table with POST /api/tables, then connect to /ws/{table}?token=... (see docs/protocol.md)")
-	})
+	mux.Handle("/", webui.Handler(webui.App))
 
 	g, gctx := errgroup.WithContext(ctx)
 	if cfg.debugAddr != "" {
@@ -179,7 +182,12 @@ func runAll(ctx context.Context, log *slog.Logger, cfg allConfig) error {
 		natsURL = ns.ClientURL()
 	}
 	log.Info("wordwalls is running", slog.String("url", cfg.publicURL), slog.String("nats", natsURL), slog.String("data", cfg.dataDir))
-	fmt.Fprintf(os.Stderr, "\n  wordwalls is running at %s  (NATS: %s)\n\n", cfg.publicURL, natsURL)
+	if webui.App != nil {
+		fmt.Fprintf(os.Stderr, "\n  wordwalls is running: open %s in a browser to play  (NATS: %s)\n\n", cfg.publicURL, natsURL)
+	} else {
+		fmt.Fprintf(os.Stderr, "\n  wordwalls is running at %s, without the table page (make build adds it)  (NATS: %s)\n\n",
+			cfg.publicURL, natsURL)
+	}
 	if cfg.ready != nil {
 		cfg.ready(httpAddr, ns.ClientURL())
 	}
@@ -253,4 +261,28 @@ func splitHostPort(addr string) (string, int, error) {
 		return "", 0, fmt.Errorf("bad port %q", p)
 	}
 	return host, port, nil
+}
+
+// liveTable reads who is at a table, and its phase, from the table's
+// latest snapshot; the round's questions, saved apart, are not read.
+func liveTable(ctx context.Context, kv jetstream.KeyValue, table string) (backend.Live, bool, error) {
+	e, err := kv.Get(ctx, table)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return backend.Live{}, false, nil
+	}
+	if err != nil {
+		return backend.Live{}, false, fmt.Errorf("read snapshot of %s: %w", table, err)
+	}
+	var snap rooms.Snapshot
+	if err := json.Unmarshal(e.Value(), &snap); err != nil || snap.Table == nil {
+		return backend.Live{}, false, fmt.Errorf("decode snapshot of %s: %v", table, err)
+	}
+	v := snap.Table.View()
+	live := backend.Live{Players: []string{}, Phase: v.Phase, Round: v.Round}
+	for _, p := range v.Players {
+		if p.Present && p.Role != schemas.RoleSpectator {
+			live.Players = append(live.Players, p.Name)
+		}
+	}
+	return live, true, nil
 }
