@@ -29,7 +29,7 @@ run: build
 
 ## test: formatting, vet, every Go test with the race detector, short fuzz
 ## runs, the TypeScript checks and unit tests, then the browser tests
-test: fmt-check vet go-test web-test e2e
+test: fmt-check vet web-test go-test e2e
 	$(MAKE) fuzz FUZZTIME=10s
 
 go-test: web

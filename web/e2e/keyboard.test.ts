@@ -1,4 +1,4 @@
-import type { Locator, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { expect, test } from 'vitest'
 import { useHarness } from './harness.ts'
 import {
@@ -7,6 +7,7 @@ import {
   guessBox,
   joinByLink,
   readWall,
+  tabTo,
   verdictOf,
   waitForWall,
 } from './table-page.ts'
@@ -100,15 +101,6 @@ test('keys_1_2_3_reorder_the_letters', async () => {
   await eventually(async () => expect(await shown(page)).toEqual(alphagrams.map(inCustomOrder)))
   host.close()
 })
-
-/** Presses Tab until target has the focus; fails after limit presses. */
-async function tabTo(page: Page, target: Locator, limit = 40): Promise<void> {
-  for (let i = 0; i < limit; i++) {
-    if (await target.evaluate((el) => el === document.activeElement).catch(() => false)) return
-    await page.keyboard.press('Tab')
-  }
-  throw new Error(`Tab never reached ${target}`)
-}
 
 test('tab_and_enter_create_a_table_and_start_a_round', async () => {
   const lee = await h.open('lee')

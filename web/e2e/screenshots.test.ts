@@ -16,7 +16,7 @@ import {
   waitConnected,
   waitForWall,
 } from './table-page.ts'
-import { createTable } from './wire.ts'
+import { createTable, issueToken, WireClient } from './wire.ts'
 
 // Pictures of the page for docs/screenshots, at a desktop's size and a
 // phone's, taken while two people play: the lobby with a few public
@@ -59,6 +59,7 @@ test('screenshots_of_lobby_round_and_solutions', async () => {
   const tables = [
     {
       name: 'Top 7s by probability',
+      player: 'Mira',
       length: 7,
       prob_min: 1,
       prob_max: 500,
@@ -67,6 +68,7 @@ test('screenshots_of_lobby_round_and_solutions', async () => {
     },
     {
       name: 'Eights after work',
+      player: 'Jon',
       length: 8,
       prob_min: 1,
       prob_max: 1000,
@@ -75,6 +77,7 @@ test('screenshots_of_lobby_round_and_solutions', async () => {
     },
     {
       name: 'Quick sixes',
+      player: 'Someone',
       length: 6,
       prob_min: 200,
       prob_max: 600,
@@ -82,8 +85,15 @@ test('screenshots_of_lobby_round_and_solutions', async () => {
       time_limit: 180,
     },
   ]
-  for (const t of tables)
-    await createTable(h.server.origin, { ...t, public: true, player: 'Someone' })
+  // Mira and Theo play at the first table and Jon waits at the second, so
+  // that the lobby has people to show; the third is brand new.
+  const made = []
+  for (const t of tables) made.push(await createTable(h.server.origin, { ...t, public: true }))
+  const mira = await WireClient.connect(h.server.origin, made[0].table, made[0].token)
+  const seat = await issueToken(h.server.origin, made[0].table, 'Theo')
+  const theo = await WireClient.connect(h.server.origin, made[0].table, seat.token)
+  const jon = await WireClient.connect(h.server.origin, made[1].table, made[1].token)
+  await mira.startRound()
 
   const ana = await h.open('ana', desktop)
   const bo = await h.open('bo', phone)
@@ -94,10 +104,15 @@ test('screenshots_of_lobby_round_and_solutions', async () => {
     await p.page.goto(`${h.server.origin}/`)
     await p.page.getByRole('heading', { name: 'Public tables' }).waitFor()
     await p.page.getByText('Quick sixes').waitFor()
+    // A table's state reaches the list a moment after it changes, and the
+    // lobby asks for the list every few seconds.
+    await p.page.getByText('Mira, Theo').waitFor({ timeout: 30_000 })
+    await p.page.getByText('playing round 1').waitFor({ timeout: 30_000 })
     await p.page.getByRole('textbox', { name: 'Your name' }).fill(name)
   }
   await shoot(ana.page, 'lobby-desktop')
   await shoot(bo.page, 'lobby-phone')
+  for (const c of [mira, theo, jon]) c.close()
 
   const table = await createFromLobby(ana.page, 'Ana', {
     length: 7,

@@ -69,6 +69,24 @@ export async function waitConnected(page: Page, timeout = 20_000): Promise<void>
   }, timeout)
 }
 
+/** Presses key (Tab, or Shift+Tab to go back) until target has the focus; fails after limit presses. */
+export async function tabTo(
+  page: Page,
+  target: Locator,
+  key: 'Tab' | 'Shift+Tab' = 'Tab',
+  limit = 40,
+): Promise<void> {
+  for (let i = 0; i < limit; i++) {
+    if (await hasFocus(target)) return
+    await page.keyboard.press(key)
+  }
+  throw new Error(`${key} never reached ${target}`)
+}
+
+export function hasFocus(target: Locator): Promise<boolean> {
+  return target.evaluate((el) => el === document.activeElement).catch(() => false)
+}
+
 export function wall(page: Page): Locator {
   return page.getByRole('list', { name: 'Wall' })
 }

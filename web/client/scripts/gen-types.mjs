@@ -97,7 +97,8 @@ export async function generate(dir = defaultSchemaDir) {
     })),
     $defs: defs,
   }
-  const style = JSON.parse(await readFile(new URL('../.prettierrc.json', here), 'utf8'))
+  // Formatted as the rest of web/ is, by its one prettier configuration.
+  const style = JSON.parse(await readFile(new URL('../../.prettierrc.json', here), 'utf8'))
   return compile(root, 'Message', {
     bannerComment: banner,
     unreachableDefinitions: true,
