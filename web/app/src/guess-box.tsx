@@ -37,6 +37,15 @@ export function GuessBox(props: {
     }
   }, [running, table?.round, inputRef])
 
+  // A verdict belongs to the round it was given in: when the round ends or
+  // another begins it goes, and so does the answer to a guess still on its
+  // way.
+  const stage = table ? `${table.phase}:${table.round}` : ''
+  useEffect(() => {
+    latest.current++
+    setResult(undefined)
+  }, [stage])
+
   function show(word: string, verdict: Verdict) {
     setResult((r) => {
       const same = r && r.word === word && r.verdict === verdict
