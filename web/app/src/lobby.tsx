@@ -92,40 +92,48 @@ function PublicTables() {
       {tables?.length === 0 && <p>No public tables right now. Create one!</p>}
       {tables !== undefined && tables.length > 0 && (
         <div className="table-scroll">
-          <table className="tables">
-            <thead>
-              <tr>
-                <th scope="col">Table</th>
-                <th scope="col">Words</th>
-                <th scope="col">Players</th>
-                <th scope="col" className="wide-only">
+          <table className="tables" role="table">
+            <thead role="rowgroup">
+              <tr role="row">
+                <th scope="col" role="columnheader">
+                  Table
+                </th>
+                <th scope="col" role="columnheader">
+                  Words
+                </th>
+                <th scope="col" role="columnheader">
+                  Players
+                </th>
+                <th scope="col" role="columnheader" className="wide-only">
                   Round
                 </th>
-                <th scope="col">
+                <th scope="col" role="columnheader">
                   <span className="sr-only">Join</span>
                 </th>
               </tr>
             </thead>
-            <tbody>
+            <tbody role="rowgroup">
               {tables.map((t) => (
-                <tr key={t.table}>
-                  <th scope="row">{t.name || t.table}</th>
-                  <td>
+                <tr key={t.table} role="row">
+                  <th scope="row" role="rowheader">
+                    {t.name || t.table}
+                  </th>
+                  <td role="cell">
                     {t.lexicon}, {t.length} letters
                     <br />
                     <span className="help">
                       probability {t.prob_min}–{t.prob_max}
                     </span>
                   </td>
-                  <td>
+                  <td role="cell">
                     <LiveCell live={t.live} />
                   </td>
-                  <td className="wide-only">
+                  <td role="cell" className="wide-only">
                     {t.questions_per_round} questions
                     <br />
                     <span className="help">{clockText(t.time_limit)}</span>
                   </td>
-                  <td>
+                  <td role="cell">
                     <a href={tablePath(t.table)} onClick={followLink} className="button-link">
                       Join
                     </a>
