@@ -212,7 +212,13 @@ test('two_players_share_a_round_through_a_network_drop', async () => {
   const whileAway: string[] = []
   for (let i = 0; i < 4; i++)
     whileAway.push(await solve(ana, 'Ana', i % 2 === 0 ? 'Enter' : 'Space'))
+  // Bo guesses while cut off: the word waits in his client.
+  const sentOffline = todo.shift()!
+  const boBox = bo.page.getByRole('textbox', { name: 'Guess' })
+  await boBox.pressSequentially(sentOffline.toLowerCase())
+  await boBox.press('Enter')
   await new Promise((r) => setTimeout(r, 1_500))
+  expect(await bo.page.getByTestId('guess-result').textContent()).not.toMatch(/correct|wrong/i)
   const stale = solvedByTile(await readWall(bo.page), h.words)
   const seenByBo = [...stale.values()].flat().map((f) => f.word)
   expect(
@@ -223,6 +229,13 @@ test('two_players_share_a_round_through_a_network_drop', async () => {
   // Back online, Bo catches up: every word once, none lost.
   h.proxy.restore()
   await waitConnected(bo.page, 30_000)
+  // The guess Bo sent while away is resent and counts once.
+  await eventually(async () => {
+    const text = (await bo.page.getByTestId('guess-result').textContent()) ?? ''
+    expect(text).toContain(sentOffline)
+    expect(verdictOf(text)).toBe('correct')
+  })
+  solvers.set(sentOffline, 'Bo')
   await showsSolved(bo, solvers)
   await showsSolved(ana, solvers)
   bo.expectNetworkErrors(false)
