@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type RefObject } from 'react'
+import { flushSync } from 'react-dom'
 import type { GuessOutcome, TableClient, TableView } from '@wordwalls/client'
 import { alphagramOf, type LetterOrder } from './letters.ts'
 
@@ -70,7 +71,9 @@ export function GuessBox(props: {
     show(word, 'pending')
     client.guess(word).then((outcome) => {
       if (n === latest.current) {
-        show(word, outcome)
+        // The verdict goes out in the same frame as the solved word on
+        // the wall, not in a frame of its own after it.
+        flushSync(() => show(word, outcome))
       }
     })
   }

@@ -1,4 +1,4 @@
-import type { CSSProperties } from 'react'
+import { memo, type CSSProperties } from 'react'
 import type { Solve, Tile } from '@wordwalls/client'
 
 // Wall is the running round's tiles. Each shows its letters in the chosen
@@ -32,46 +32,79 @@ export function Wall(props: {
         style={{ '--longest': longest } as CSSProperties}
       >
         {props.tiles.map((tile) => {
-          const found = byTile.get(tile.index) ?? []
-          const left = Math.max(0, tile.answers - found.length)
+          const found = byTile.get(tile.index) ?? noSolves
           return (
-            <div
+            <TileCard
               key={`${tile.index}:${tile.alphagram}`}
-              role="listitem"
-              data-testid="tile"
-              className={left === 0 ? 'tile done' : 'tile'}
-            >
-              <div className="tile-head">
-                <span data-testid="tile-letters" className="tile-letters">
-                  {[...props.letters(tile)].map((c, i) => (
-                    <span key={i} className="letter">
-                      {c}
-                    </span>
-                  ))}
-                </span>
-                <span className="tile-count" title={`${left} of ${tile.answers} still to find`}>
-                  <span data-testid="tile-count">{left}</span>
-                  <span className="sr-only"> {left === 1 ? 'word' : 'words'} to find</span>
-                </span>
-              </div>
-              {found.length > 0 && (
-                <ul className="tile-solved">
-                  {found.map((s) => (
-                    <li
-                      key={s.word}
-                      data-testid="tile-solved"
-                      className={s.user_id === props.me ? 'mine' : undefined}
-                    >
-                      <span className="word">{s.word}</span>{' '}
-                      <span className="solver">{props.nameOf(s.user_id)}</span>
-                    </li>
-                  ))}
-                </ul>
-              )}
-            </div>
+              tile={tile}
+              letters={props.letters(tile)}
+              found={found}
+              solvers={found.map((s) => props.nameOf(s.user_id))}
+              me={props.me}
+            />
           )
         })}
       </div>
     </div>
   )
+}
+
+const noSolves: Solve[] = []
+
+interface TileProps {
+  tile: Tile
+  letters: string
+  found: Solve[]
+  solvers: string[] // the name of each found word's solver
+  me: string | undefined
+}
+
+// TileCard is one tile. A solve touches one tile of the wall, so each is
+// drawn again only when its own letters, words or solvers change.
+const TileCard = memo(function TileCard({ tile, letters, found, solvers, me }: TileProps) {
+  const left = Math.max(0, tile.answers - found.length)
+  return (
+    <div role="listitem" data-testid="tile" className={left === 0 ? 'tile done' : 'tile'}>
+      <div className="tile-head">
+        <span data-testid="tile-letters" className="tile-letters">
+          {[...letters].map((c, i) => (
+            <span key={i} className="letter">
+              {c}
+            </span>
+          ))}
+        </span>
+        <span className="tile-count" title={`${left} of ${tile.answers} still to find`}>
+          <span data-testid="tile-count">{left}</span>
+          <span className="sr-only"> {left === 1 ? 'word' : 'words'} to find</span>
+        </span>
+      </div>
+      {found.length > 0 && (
+        <ul className="tile-solved">
+          {found.map((s, i) => (
+            <li
+              key={s.word}
+              data-testid="tile-solved"
+              className={s.user_id === me ? 'mine' : undefined}
+            >
+              <span className="word">{s.word}</span> <span className="solver">{solvers[i]}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  )
+}, sameTile)
+
+function sameTile(a: TileProps, b: TileProps): boolean {
+  return (
+    a.tile === b.tile &&
+    a.letters === b.letters &&
+    a.me === b.me &&
+    sameItems(a.found, b.found) &&
+    sameItems(a.solvers, b.solvers)
+  )
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i])
 }
