@@ -1,71 +1,15 @@
 import WebSocket from 'ws'
+import type { Answer, Player as TablePlayer, Solve, Tile } from '@wordwalls/client'
+import type { CreateTableRequest, CreateTableResponse, TokenResponse } from '../app/src/api.ts'
 
 // A small protocol client for the tests' own seats at a table (a host that
 // is a program, or an observer reading the server's view). It follows
 // docs/protocol.md only as far as the tests need.
 
-export interface Tile {
-  index: number
-  alphagram: string
-  answers: number
-}
+export type { Solve } from '@wordwalls/client'
 
-export interface Solve {
-  index: number
-  word: string
-  user_id: string
-  at_ms: number
-}
-
-export interface AnswerWord {
-  word: string
-  front_hooks: string
-  back_hooks: string
-  inner_front_hook: boolean
-  inner_back_hook: boolean
-}
-
-export interface Answer {
-  index: number
-  alphagram: string
-  probability: number
-  words: AnswerWord[]
-  solves: Solve[]
-}
-
-export interface TablePlayer {
-  id: string
-  name: string
-  role: string
-  present: boolean
-  score: number
-}
-
-export interface CreateTable {
-  name?: string
-  lexicon?: string
-  length: number
-  prob_min: number
-  prob_max: number
-  questions_per_round: number
-  time_limit: number
-  public: boolean
-  player: string
-}
-
-export interface Created {
-  table: string
-  user_id: string
-  token: string
-  join_url: string
-  key?: string
-}
-
-export interface Issued {
-  user_id: string
-  token: string
-  key?: string
-}
+/** A table to create; the word list defaults to ENABLE. */
+type CreateTable = Omit<CreateTableRequest, 'lexicon'> & { lexicon?: string }
 
 async function postJSON<T>(url: string, body: unknown): Promise<T> {
   const res = await fetch(url, {
@@ -79,8 +23,8 @@ async function postJSON<T>(url: string, body: unknown): Promise<T> {
 }
 
 /** Creates a table through the back end's API, as the page's lobby does. */
-export function createTable(origin: string, req: CreateTable): Promise<Created> {
-  return postJSON<Created>(`${origin}/api/tables`, { lexicon: 'ENABLE', ...req })
+export function createTable(origin: string, req: CreateTable): Promise<CreateTableResponse> {
+  return postJSON<CreateTableResponse>(`${origin}/api/tables`, { lexicon: 'ENABLE', ...req })
 }
 
 /** Issues a join token for a new seat at table. */
@@ -89,8 +33,8 @@ export function issueToken(
   table: string,
   name: string,
   role: 'player' | 'spectator' = 'player',
-): Promise<Issued> {
-  return postJSON<Issued>(`${origin}/api/tables/${table}/tokens`, { name, role })
+): Promise<TokenResponse> {
+  return postJSON<TokenResponse>(`${origin}/api/tables/${table}/tokens`, { name, role })
 }
 
 type Message = { type: string; seq?: number; [field: string]: unknown }
