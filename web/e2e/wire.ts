@@ -1,5 +1,5 @@
 import WebSocket from 'ws'
-import type { Answer, Player as TablePlayer, Solve, Tile } from '@wordwalls/client'
+import type { Answer, Player as TablePlayer, Settings, Solve, Tile } from '@wordwalls/client'
 import type { CreateTableRequest, CreateTableResponse, TokenResponse } from '../app/src/api.ts'
 
 // A small protocol client for the tests' own seats at a table (a host that
@@ -50,6 +50,7 @@ export class WireClient {
   wall: Tile[] = []
   solves: Solve[] = []
   answers: Answer[] = []
+  settings?: Settings
   players = new Map<string, TablePlayer>()
   me?: TablePlayer
   private lastMessageAt = 0
@@ -108,6 +109,7 @@ export class WireClient {
     this.wall = t.wall as Tile[]
     this.solves = [...(t.solves as Solve[])]
     this.answers = (t.answers as Answer[] | undefined) ?? []
+    this.settings = t.settings as Settings
     this.players = new Map((t.players as TablePlayer[]).map((p) => [p.id, p]))
   }
 
@@ -127,6 +129,10 @@ export class WireClient {
         if (p) p.present = false
         break
       }
+      case 'opened':
+      case 'settings':
+        this.settings = ev.settings as Settings
+        break
       case 'countdown':
         this.phase = 'countdown'
         this.round = ev.round as number

@@ -63,3 +63,53 @@ export function NumberField(props: {
     </div>
   )
 }
+
+// RoundValues are the settings a host may change between rounds, as typed.
+export interface RoundValues {
+  questions: string
+  time: string
+  public: boolean
+}
+
+// RoundFields are the inputs for RoundValues, with the table's limits:
+// 10 to 200 questions, 10 to 3600 seconds.
+export function RoundFields(props: {
+  id: string
+  value: RoundValues
+  onChange: (field: keyof RoundValues, v: string | boolean) => void
+  publicHelp?: string
+}) {
+  const { id, value, onChange } = props
+  return (
+    <>
+      <div className="field-row">
+        <NumberField
+          id={`${id}-questions`}
+          label="Questions per round"
+          min={10}
+          max={200}
+          value={value.questions}
+          onChange={(v) => onChange('questions', v)}
+        />
+        <NumberField
+          id={`${id}-time`}
+          label="Time limit (seconds)"
+          min={10}
+          max={3600}
+          value={value.time}
+          onChange={(v) => onChange('time', v)}
+        />
+      </div>
+      <div className="field check">
+        <input
+          id={`${id}-public`}
+          type="checkbox"
+          checked={value.public}
+          onChange={(e) => onChange('public', e.target.checked)}
+        />
+        <label htmlFor={`${id}-public`}>Public</label>
+        {props.publicHelp && <span className="help"> ({props.publicHelp})</span>}
+      </div>
+    </>
+  )
+}

@@ -9,7 +9,7 @@ import {
   type TableSummary,
 } from './api.ts'
 import { clockText } from './format.ts'
-import { NameField, NumberField } from './fields.tsx'
+import { NameField, NumberField, RoundFields, type RoundValues } from './fields.tsx'
 import { followLink, isTableId, navigate, tablePath } from './route.ts'
 import { loadName, rememberCreated, saveName, saveSeat } from './seat.ts'
 
@@ -171,15 +171,12 @@ function phaseText(live: TableLive): string {
   }
 }
 
-interface CreateFields {
+interface CreateFields extends RoundValues {
   title: string
   lexicon: string
   length: string
   probMin: string
   probMax: string
-  questions: string
-  time: string
-  public: boolean
 }
 
 function CreateTableForm(props: { name: string; needName: () => boolean }) {
@@ -345,34 +342,12 @@ function CreateTableForm(props: { name: string; needName: () => boolean }) {
               ? 'No words of this length in this list.'
               : ''}
         </p>
-        <div className="field-row">
-          <NumberField
-            id={`${id}-questions`}
-            label="Questions per round"
-            min={10}
-            max={200}
-            value={f.questions}
-            onChange={(v) => set('questions', v)}
-          />
-          <NumberField
-            id={`${id}-time`}
-            label="Time limit (seconds)"
-            min={10}
-            max={3600}
-            value={f.time}
-            onChange={(v) => set('time', v)}
-          />
-        </div>
-        <div className="field check">
-          <input
-            id={`${id}-public`}
-            type="checkbox"
-            checked={f.public}
-            onChange={(e) => set('public', e.target.checked)}
-          />
-          <label htmlFor={`${id}-public`}>Public</label>
-          <span className="help"> (listed here for anyone to join)</span>
-        </div>
+        <RoundFields
+          id={id}
+          value={f}
+          onChange={(k, v) => setF((old) => ({ ...old, [k]: v }))}
+          publicHelp="listed here for anyone to join"
+        />
         {error && (
           <p className="error" role="alert">
             {error}
