@@ -66,6 +66,9 @@ type Live struct {
 	Players []string `json:"players"` // present players' names, spectators not included
 	Phase   string   `json:"phase"`   // idle, countdown or running
 	Round   int      `json:"round"`   // the current or last round; 0 before the first
+	// Settings are the table's settings now; the host may have changed
+	// them since the table was created. They replace the summary's.
+	Settings schemas.Settings `json:"-"`
 }
 
 // Defaults and limits for new tables.
@@ -406,12 +409,18 @@ func (s *Server) Summary(table string) (TableSummary, bool) {
 	return t.Summary, true
 }
 
-// PublicTables returns the summaries of public tables, newest first.
+// PublicTables returns the summaries of public tables, newest first, as
+// they were created.
 func (s *Server) PublicTables() []TableSummary {
+	return s.tablesWhere(func(t *TableSummary) bool { return t.Public })
+}
+
+// tablesWhere returns the summaries that keep accepts, newest first.
+func (s *Server) tablesWhere(keep func(*TableSummary) bool) []TableSummary {
 	s.mu.Lock()
 	list := make([]TableSummary, 0, len(s.tables))
 	for _, t := range s.tables {
-		if t.Summary.Public {
+		if keep(&t.Summary) {
 			list = append(list, t.Summary)
 		}
 	}
@@ -423,22 +432,50 @@ func (s *Server) PublicTables() []TableSummary {
 	return list
 }
 
-// withLive fills in what each table is doing, when Config.Live can tell;
-// a table it cannot read is listed without.
-func (s *Server) withLive(ctx context.Context, list []TableSummary) {
+// maxLiveRead is how many of the newest tables a listing reads the live
+// state of. Older tables are listed, or not, by their settings at
+// creation.
+const maxLiveRead = 300
+
+// ListTables returns up to n public tables, newest first, with what each
+// is doing. Whether a table is public, and its round settings, come from
+// the table itself when Config.Live can tell, so a host's change at the
+// table shows here.
+func (s *Server) ListTables(ctx context.Context, n int) []TableSummary {
+	all := s.tablesWhere(func(*TableSummary) bool { return true })
+	var list []TableSummary
+	for i, t := range all {
+		if len(list) == n {
+			break
+		}
+		if i < maxLiveRead {
+			s.withLive(ctx, &t)
+		}
+		if t.Public {
+			list = append(list, t)
+		}
+	}
+	return list
+}
+
+// withLive fills in what a table is doing, when Config.Live can tell; a
+// table it cannot read keeps its summary as it was created.
+func (s *Server) withLive(ctx context.Context, t *TableSummary) {
 	if s.cfg.Live == nil {
 		return
 	}
-	for i := range list {
-		live, found, err := s.cfg.Live(ctx, list[i].Table)
-		if err != nil {
-			s.log.Warn("read live table", slog.String(logTable, list[i].Table), slog.Any(logErr, err))
-			continue
-		}
-		if found {
-			list[i].Live = &live
-		}
+	live, found, err := s.cfg.Live(ctx, t.Table)
+	if err != nil {
+		s.log.Warn("read live table", slog.String(logTable, t.Table), slog.Any(logErr, err))
+		return
 	}
+	if !found {
+		return
+	}
+	t.Live = &live
+	t.QuestionsPerRound = live.Settings.QuestionsPerRound
+	t.TimeLimit = live.Settings.TimeLimit
+	t.Public = live.Settings.Public
 }
 
 // Results returns a table's recorded round results in round order; nil for

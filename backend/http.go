@@ -199,9 +199,10 @@ func (s *Server) createTable(r *http.Request) (int, any, error) {
 const maxListed = 100
 
 func (s *Server) listTables(r *http.Request) (int, any, error) {
-	list := s.PublicTables()
-	list = list[:min(len(list), maxListed)]
-	s.withLive(r.Context(), list)
+	list := s.ListTables(r.Context(), maxListed)
+	if list == nil {
+		list = []TableSummary{}
+	}
 	return http.StatusOK, struct {
 		Tables []TableSummary `json:"tables"`
 	}{list}, nil
@@ -212,9 +213,8 @@ func (s *Server) getTable(r *http.Request) (int, any, error) {
 	if !ok {
 		return 0, nil, ErrNoTable
 	}
-	one := []TableSummary{sum}
-	s.withLive(r.Context(), one)
-	return http.StatusOK, one[0], nil
+	s.withLive(r.Context(), &sum)
+	return http.StatusOK, sum, nil
 }
 
 // tokenRequest asks for a join token; UserID and Key re-issue one for a

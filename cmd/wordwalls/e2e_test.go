@@ -602,4 +602,27 @@ func TestLiveTables(t *testing.T) {
 	if one.Live == nil || !cmp.Equal(*one.Live, want, sorted) {
 		t.Errorf("GET /api/tables/%s live %+v, want %+v", tb.Table, one.Live, want)
 	}
+
+	// The host makes the table private at the table: it leaves the list.
+	from := alice.count()
+	alice.send(schemas.Command{Type: schemas.CmdGiveUp})
+	alice.waitFor(from, "round_over", isType(schemas.EvRoundOver))
+	alice.send(schemas.Command{Type: schemas.CmdSettings,
+		Settings: &schemas.Settings{QuestionsPerRound: 12, TimeLimit: 45, Public: false}})
+	for deadline := time.Now().Add(15 * time.Second); ; {
+		var list struct{ Tables []backend.TableSummary }
+		g.api(t, "GET", "/api/tables", nil, &list, false)
+		if len(list.Tables) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a table made private is still listed: %+v", list.Tables)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	g.api(t, "GET", "/api/tables/"+tb.Table, nil, &one, false)
+	if one.Public || one.QuestionsPerRound != 12 || one.TimeLimit != 45 {
+		t.Errorf("after the host's change the summary says public %v, %d questions, %d s; want false, 12, 45",
+			one.Public, one.QuestionsPerRound, one.TimeLimit)
+	}
 }

@@ -278,7 +278,7 @@ func liveTable(ctx context.Context, kv jetstream.KeyValue, table string) (backen
 		return backend.Live{}, false, fmt.Errorf("decode snapshot of %s: %v", table, err)
 	}
 	v := snap.Table.View()
-	live := backend.Live{Players: []string{}, Phase: v.Phase, Round: v.Round}
+	live := backend.Live{Players: []string{}, Phase: v.Phase, Round: v.Round, Settings: v.Settings}
 	for _, p := range v.Players {
 		if p.Present && p.Role != schemas.RoleSpectator {
 			live.Players = append(live.Players, p.Name)
