@@ -96,6 +96,9 @@ type Table struct {
 	Deadline  int64             `json:"deadline,omitempty"`
 	Solves    [][]schemas.Solve `json:"solves,omitempty"` // per question, in order found
 	Unsolved  int               `json:"unsolved"`
+	// LastReason is why the last finished round ended, as its round_over
+	// said.
+	LastReason string `json:"last_reason,omitempty"`
 
 	// FixedVersion counts changes to Questions and Last, which are saved
 	// apart (see Fixed).
@@ -626,6 +629,7 @@ func (t *Table) endRound(r *Result, reason string, at int64) {
 	res.Scores = t.scores()
 
 	t.Phase = schemas.PhaseIdle
+	t.LastReason = reason
 	t.setRound(nil, answers)
 	t.emit(r, schemas.Event{Type: schemas.EvRoundOver, Round: t.Round, Reason: reason, Answers: answers, Scores: res.Scores})
 	r.Results = res

@@ -302,6 +302,9 @@ func TestRoundEnds(t *testing.T) {
 			if tb.Phase != schemas.PhaseIdle {
 				t.Errorf("phase = %s, want idle", tb.Phase)
 			}
+			if v := tb.View(); v.Reason != tt.reason || len(v.Answers) != 2 {
+				t.Errorf("view says the round ended for %q with %d answers, want %q with 2", v.Reason, len(v.Answers), tt.reason)
+			}
 			// A late deadline timer changes nothing.
 			if late := tb.Apply(timer(schemas.TimerDeadline, 1, t0+64000), t0+90000); len(late.Events) != 0 {
 				t.Errorf("stale timer produced %v", types(late.Events))

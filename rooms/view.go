@@ -41,6 +41,7 @@ func (t *Table) View() schemas.TableView {
 		Wall:     []schemas.Tile{},
 		Solves:   []schemas.Solve{},
 		Answers:  t.Last,
+		Reason:   t.LastReason,
 		Chat:     t.Chat,
 	}
 	if v.Phase == "" {

@@ -163,6 +163,7 @@ type TableView struct {
 	Wall     []Tile    `json:"wall"`
 	Solves   []Solve   `json:"solves"`
 	Answers  []Answer  `json:"answers,omitempty"` // the last finished round's
+	Reason   string    `json:"reason,omitempty"`  // why the last finished round ended
 	Chat     []Event   `json:"chat,omitempty"`    // the most recent chat events
 }
 

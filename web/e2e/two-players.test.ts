@@ -254,6 +254,14 @@ test('two_players_share_a_round_through_a_network_drop', async () => {
   expect(after.phase).toBe('idle')
   const names = new Map([...after.players.values()].map((p) => [p.id, p.name]))
   for (const p of [ana, bo]) await showsSolutions(p, after, solvers, names)
+  await ana.page.getByText('The host gave up.').waitFor()
+
+  // A reload builds Bo's page from the server's view: same seat, same
+  // solutions, and still why the round ended.
+  await bo.page.reload()
+  await waitConnected(bo.page)
+  await showsSolutions(bo, after, solvers, names)
+  await bo.page.getByText('The host gave up.').waitFor()
 
   const count = (name: string) => [...solvers.values()].filter((n) => n === name).length
   const want = { Ana: count('Ana'), Bo: count('Bo') }

@@ -1,8 +1,8 @@
 import type { CSSProperties } from 'react'
 import type { Answer, RoundOverEvent, Solve } from '@wordwalls/client'
+import { clockText, plural } from './format.ts'
 
 type RoundOverReason = RoundOverEvent['reason']
-import { clockText, plural } from './format.ts'
 
 const reasons: Record<RoundOverReason, string> = {
   time: 'Time is up.',

@@ -4,7 +4,6 @@ import {
   TableClient,
   type ClientState,
   type CommandResult,
-  type RoundOverEvent,
   type TableEvent,
   type Tile,
 } from '@wordwalls/client'
@@ -21,8 +20,6 @@ import { SettingsForm } from './settings-form.tsx'
 import { ShareLink } from './share-link.tsx'
 import { Solutions } from './solutions.tsx'
 import { Wall } from './wall.tsx'
-
-type RoundOverReason = RoundOverEvent['reason']
 
 // How long a refused command's message stays up.
 const noticeMs = 8000
@@ -75,7 +72,7 @@ function Room(props: { client: TableClient; summary: TableSummary; tokenError: s
   const isHost = me !== undefined && t?.host === me
   const phase = t?.phase ?? 'idle'
   const [order, applyOrder] = useLetterOrder(t?.wall ?? [], prefs.order)
-  const { said, reason, called } = useTableNews(client)
+  const { said, called } = useTableNews(client)
   const [refusal, setRefusal] = useState<{ text: string }>()
 
   const names = useMemo(() => new Map(t?.players.map((p) => [p.id, p.name])), [t?.players])
@@ -212,7 +209,7 @@ function Room(props: { client: TableClient; summary: TableSummary; tokenError: s
             <Solutions
               round={t.round}
               answers={t.answers}
-              reason={reason}
+              reason={t.reason}
               nameOf={nameOf}
               me={me}
             />
@@ -341,8 +338,6 @@ function tileKey(t: Tile): string {
 interface News {
   // The latest news for screen readers.
   said: string
-  // Why the last round ended, when it ended during this visit.
-  reason?: RoundOverReason
   // Why the latest round was called off before it started.
   called: string
 }
@@ -350,7 +345,6 @@ interface News {
 // useTableNews follows the table's events for what to announce.
 function useTableNews(client: TableClient): News {
   const [said, setSaid] = useState('')
-  const [reason, setReason] = useState<RoundOverReason>()
   const [called, setCalled] = useState('')
 
   useEffect(() => {
@@ -366,11 +360,9 @@ function useTableNews(client: TableClient): News {
           break
         case 'round_started':
           setSaid(`Round ${ev.round} started: ${ev.wall.length} alphagrams.`)
-          setReason(undefined)
           break
         case 'round_over':
           setSaid(`Round ${ev.round} is over.`)
-          setReason(ev.reason)
           break
         case 'cancelled': {
           const why =
@@ -385,5 +377,5 @@ function useTableNews(client: TableClient): News {
     })
   }, [client])
 
-  return { said, reason, called }
+  return { said, called }
 }

@@ -109,6 +109,10 @@ export type TableView = {
    */
   answers?: Answer[]
   /**
+   * Why a round ended: its time ran out, the host gave up, or every word on the wall was found.
+   */
+  reason?: 'time' | 'give_up' | 'cleared'
+  /**
    * The most recent chat events, oldest first; absent when there are none.
    *
    * @minItems 1

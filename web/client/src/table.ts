@@ -76,6 +76,7 @@ export function applyEvent(view: TableView, ev: TableEvent): TableView {
         ...betweenRounds(next),
         round: ev.round,
         answers: ev.answers,
+        reason: ev.reason,
         players: setScores(view.players, ev.scores),
       }
     case 'chat':
