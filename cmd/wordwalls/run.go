@@ -26,7 +26,6 @@ import (
 	"github.com/wordwalls/wordwalls/backend/lexicon"
 	"github.com/wordwalls/wordwalls/bridge"
 	"github.com/wordwalls/wordwalls/bus"
-	"github.com/wordwalls/wordwalls/rooms"
 	"github.com/wordwalls/wordwalls/rooms/worker"
 	"github.com/wordwalls/wordwalls/schemas"
 	"github.com/wordwalls/wordwalls/webhook"
@@ -266,16 +265,9 @@ func splitHostPort(addr string) (string, int, error) {
 // liveTable reads who is at a table, and its phase, from the table's
 // latest snapshot; the round's questions, saved apart, are not read.
 func liveTable(ctx context.Context, kv jetstream.KeyValue, table string) (backend.Live, bool, error) {
-	e, err := kv.Get(ctx, table)
-	if errors.Is(err, jetstream.ErrKeyNotFound) {
-		return backend.Live{}, false, nil
-	}
-	if err != nil {
-		return backend.Live{}, false, fmt.Errorf("read snapshot of %s: %w", table, err)
-	}
-	var snap rooms.Snapshot
-	if err := json.Unmarshal(e.Value(), &snap); err != nil || snap.Table == nil {
-		return backend.Live{}, false, fmt.Errorf("decode snapshot of %s: %v", table, err)
+	snap, found, err := worker.LoadState(ctx, kv, table)
+	if err != nil || !found {
+		return backend.Live{}, false, err
 	}
 	v := snap.Table.View()
 	live := backend.Live{Players: []string{}, Phase: v.Phase, Round: v.Round, Settings: v.Settings}

@@ -23,20 +23,14 @@ func fixedSubject(table string) string { return "$KV." + bus.TableBucket + "." +
 
 // LoadTable reads a table's snapshot; found is false if it has none.
 func LoadTable(ctx context.Context, kv jetstream.KeyValue, table string) (snap rooms.Snapshot, found bool, err error) {
-	e, err := kv.Get(ctx, table)
-	if errors.Is(err, jetstream.ErrKeyNotFound) {
-		return snap, false, nil
-	}
-	if err != nil {
-		return snap, false, fmt.Errorf("read snapshot of %s: %w", table, err)
-	}
-	if err := json.Unmarshal(e.Value(), &snap); err != nil || snap.Table == nil {
-		return snap, false, fmt.Errorf("decode snapshot of %s: %v", table, err)
+	snap, found, err = LoadState(ctx, kv, table)
+	if err != nil || !found {
+		return snap, found, err
 	}
 	if snap.Table.FixedVersion == 0 {
 		return snap, true, nil
 	}
-	e, err = kv.Get(ctx, fixedKey(table))
+	e, err := kv.Get(ctx, fixedKey(table))
 	if err != nil {
 		return snap, false, fmt.Errorf("read questions of %s: %w", table, err)
 	}
@@ -46,6 +40,23 @@ func LoadTable(ctx context.Context, kv jetstream.KeyValue, table string) (snap r
 	}
 	if err := snap.Table.SetFixed(f); err != nil {
 		return snap, false, err
+	}
+	return snap, true, nil
+}
+
+// LoadState reads the part of a table's snapshot that changes with every
+// input, without the round's questions and last answers: enough to know
+// who is at the table and what it is doing, not to run it.
+func LoadState(ctx context.Context, kv jetstream.KeyValue, table string) (snap rooms.Snapshot, found bool, err error) {
+	e, err := kv.Get(ctx, table)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return snap, false, nil
+	}
+	if err != nil {
+		return snap, false, fmt.Errorf("read snapshot of %s: %w", table, err)
+	}
+	if err := json.Unmarshal(e.Value(), &snap); err != nil || snap.Table == nil {
+		return snap, false, fmt.Errorf("decode snapshot of %s: %v", table, err)
 	}
 	return snap, true, nil
 }
