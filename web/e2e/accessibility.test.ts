@@ -16,7 +16,7 @@ import {
   waitConnected,
   waitForWall,
 } from './table-page.ts'
-import { createTable, issueToken, WireClient } from './wire.ts'
+import { hostTable, issueToken, WireClient } from './wire.ts'
 
 // What the page gives someone who cannot see it, or only uses a keyboard:
 // news read out as it happens, a name on every control, marks in words
@@ -28,18 +28,8 @@ const questions = 10
 
 /** A private table whose host, Cesar, is the test itself; the page joins it by its link. */
 async function hostedTable(timeLimit: number): Promise<{ host: WireClient; link: string }> {
-  const made = await createTable(h.server.origin, {
-    length: 7,
-    prob_min: 1,
-    // Room for a second round of new alphagrams.
-    prob_max: 2 * questions,
-    questions_per_round: questions,
-    time_limit: timeLimit,
-    public: false,
-    player: 'Cesar',
-  })
-  const host = await WireClient.connect(h.server.origin, made.table, made.token)
-  return { host, link: `${h.server.origin}/t/${made.table}` }
+  // Room for a second round of new alphagrams.
+  return hostTable(h.server.origin, { prob_max: 2 * questions, time_limit: timeLimit })
 }
 
 /** One change of a live region's text, as a screen reader would be handed it. */

@@ -11,7 +11,7 @@ import {
   verdictOf,
   waitForWall,
 } from './table-page.ts'
-import { createTable, WireClient } from './wire.ts'
+import { hostTable, WireClient } from './wire.ts'
 
 // The guess box is the whole game for a keyboard: keys 1, 2 and 3 reorder
 // the letters of every tile without being typed, and the lobby and the
@@ -23,17 +23,8 @@ const questions = 10
 
 /** A table made through the API whose host is the test itself, with a round running once joined. */
 async function tableWithRound(page: Page, player: string): Promise<WireClient> {
-  const made = await createTable(h.server.origin, {
-    length: 7,
-    prob_min: 1,
-    prob_max: questions,
-    questions_per_round: questions,
-    time_limit: 120,
-    public: false,
-    player: 'Cesar',
-  })
-  const host = await WireClient.connect(h.server.origin, made.table, made.token)
-  await joinByLink(page, `${h.server.origin}/t/${made.table}`, player)
+  const { host, link } = await hostTable(h.server.origin, { questions_per_round: questions })
+  await joinByLink(page, link, player)
   await host.startRound()
   await waitForWall(page, questions)
   return host

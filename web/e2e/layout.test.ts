@@ -3,7 +3,7 @@ import { expect, test } from 'vitest'
 import { desktop, phone } from './browser.ts'
 import { useHarness } from './harness.ts'
 import { guess, guessBox, joinByLink, readWall, verdictOf, waitForWall } from './table-page.ts'
-import { createTable, WireClient } from './wire.ts'
+import { hostTable } from './wire.ts'
 
 // The same round on a phone and on a desktop: the wall fits the screen,
 // nothing scrolls sideways, and the guess box stays at hand.
@@ -72,17 +72,10 @@ async function scrollsSideways(page: Page): Promise<boolean> {
 }
 
 test.each([7, 8])('the_wall_fits_a_phone_and_a_desktop_with_%i_letters', async (length) => {
-  const made = await createTable(h.server.origin, {
+  const { host, link } = await hostTable(h.server.origin, {
     length,
-    prob_min: 1,
-    prob_max: questions,
     questions_per_round: questions,
-    time_limit: 120,
-    public: false,
-    player: 'Cesar',
   })
-  const host = await WireClient.connect(h.server.origin, made.table, made.token)
-  const link = `${h.server.origin}/t/${made.table}`
   const big = await h.open('desktop', desktop)
   const small = await h.open('phone', phone)
   await joinByLink(big.page, link, 'Dee')

@@ -27,6 +27,30 @@ export function createTable(origin: string, req: CreateTable): Promise<CreateTab
   return postJSON<CreateTableResponse>(`${origin}/api/tables`, { lexicon: 'ENABLE', ...req })
 }
 
+/**
+ * A private table made through the API with the test as its host, Cesar:
+ * 7-letter words, the first questions_per_round alphagrams, 120 seconds,
+ * unless opts says otherwise.
+ */
+export async function hostTable(
+  origin: string,
+  opts: Partial<CreateTable> = {},
+): Promise<{ table: string; link: string; host: WireClient }> {
+  const questions = opts.questions_per_round ?? 10
+  const made = await createTable(origin, {
+    length: 7,
+    prob_min: 1,
+    prob_max: questions,
+    questions_per_round: questions,
+    time_limit: 120,
+    public: false,
+    player: 'Cesar',
+    ...opts,
+  })
+  const host = await WireClient.connect(origin, made.table, made.token)
+  return { table: made.table, link: `${origin}/t/${made.table}`, host }
+}
+
 /** Issues a join token for a new seat at table. */
 export function issueToken(
   origin: string,

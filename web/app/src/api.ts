@@ -7,9 +7,9 @@ export interface Lexicon {
   lengths: Record<string, number>
 }
 
-export interface TableSummary {
-  table: string
-  name: string
+// TableFields are what a table studies and how its rounds go, as a
+// creator asks for them and as the table lists show them.
+interface TableFields {
   lexicon: string
   length: number
   prob_min: number
@@ -17,6 +17,11 @@ export interface TableSummary {
   questions_per_round: number
   time_limit: number
   public: boolean
+}
+
+export interface TableSummary extends TableFields {
+  table: string
+  name: string
   created_at: number
   /** Who is at the table and what it is doing; absent until the table has saved state. */
   live?: TableLive
@@ -28,15 +33,8 @@ export interface TableLive {
   round: number
 }
 
-export interface CreateTableRequest {
+export interface CreateTableRequest extends TableFields {
   name?: string
-  lexicon: string
-  length: number
-  prob_min: number
-  prob_max: number
-  questions_per_round: number
-  time_limit: number
-  public: boolean
   player: string
 }
 
